@@ -1,0 +1,11 @@
+# Every dependency comes from a Debian package (see scripts/install-deps.sh).
+find_package(prometheus-cpp CONFIG REQUIRED)   # prometheus-cpp::core ::pull
+find_package(yaml-cpp CONFIG REQUIRED)
+if(NOT TARGET yaml-cpp::yaml-cpp)
+  add_library(yaml-cpp::yaml-cpp ALIAS yaml-cpp)   # yaml-cpp 0.7 exports a bare `yaml-cpp` target
+endif()
+find_package(simdjson CONFIG REQUIRED)         # simdjson::simdjson
+find_package(GTest REQUIRED)                   # MODULE mode: GTest::gmock, GTest::gtest_main
+find_package(Threads REQUIRED)
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)   # PkgConfig::RE2
