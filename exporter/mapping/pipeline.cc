@@ -1,0 +1,249 @@
+#include "exporter/mapping/pipeline.h"
+
+#include <map>
+
+#include "exporter/expr/expr.h"
+#include "exporter/expr/lookup_table.h"
+#include "exporter/parsers/parser.h"
+#include "exporter/parsers/timestamp.h"
+
+namespace bam::exporter {
+
+// One metric of the config, compiled. Shared by every source it applies to.
+class CompiledMetric {
+ public:
+  MetricStore::MetricId id = 0;
+  std::string name;
+  std::unique_ptr<CompiledExpr> when;
+  std::unique_ptr<CompiledExpr> value;   // null: add 1
+  std::unique_ptr<CompiledExpr> each;    // null: once per line
+  std::vector<std::unique_ptr<CompiledExpr>> labels;
+};
+
+struct SourceProcessor::State {
+  std::unique_ptr<Parser> parser;
+  SourceStats stats;
+  MetricStore* store = nullptr;
+  std::vector<const CompiledMetric*> metrics;
+  EvalScratch scratch;
+  std::vector<std::string_view> label_values;
+  // Per line: which rejection reasons were already counted (each counts once per line).
+  bool bad_value = false;
+  bool negative = false;
+
+  void Apply(const CompiledMetric& m, const Record& rec, const Value* item);
+};
+
+SourceProcessor::SourceProcessor() : state_(std::make_unique<State>()) {}
+SourceProcessor::~SourceProcessor() = default;
+
+void SourceProcessor::OnTooLong() {
+  state_->stats.lines_read->Increment();
+  state_->stats.Reject(RejectReason::kTooLong);
+}
+
+void SourceProcessor::OnLine(std::string_view line) {
+  State& s = *state_;
+  s.stats.lines_read->Increment();
+  const Record* rec = s.parser->Parse(line);
+  if (rec == nullptr) {
+    s.stats.Reject(RejectReason::kParseError);
+    return;
+  }
+  s.bad_value = false;
+  s.negative = false;
+  for (const CompiledMetric* m : s.metrics) {
+    s.scratch.Reset();
+    if (m->each == nullptr) {
+      s.Apply(*m, *rec, nullptr);
+      continue;
+    }
+    Value list = m->each->Eval(*rec, nullptr, &s.scratch);
+    if (list.kind != ValueKind::kArray) continue;
+    const size_t n = rec->ArrayLength(list);
+    for (size_t i = 0; i < n; ++i) {
+      Value item = rec->Element(list, i);
+      s.Apply(*m, *rec, &item);
+    }
+  }
+  if (s.bad_value) s.stats.Reject(RejectReason::kBadValue);
+  if (s.negative) s.stats.Reject(RejectReason::kNegativeValue);
+}
+
+void SourceProcessor::State::Apply(const CompiledMetric& m, const Record& rec, const Value* item) {
+  if (m.when != nullptr && !m.when->EvalBool(rec, item, &scratch)) return;
+  double v = 1;
+  if (m.value != nullptr && !m.value->EvalNumber(rec, item, &scratch, &v)) {
+    bad_value = true;
+    return;
+  }
+  for (size_t i = 0; i < m.labels.size(); ++i) {
+    if (!m.labels[i]->EvalLabel(rec, item, &scratch, &label_values[i])) label_values[i] = {};
+  }
+  if (store->Update(m.id, std::span(label_values.data(), m.labels.size()), v) ==
+      MetricStore::UpdateStatus::kNegative) {
+    negative = true;
+  }
+}
+
+Pipeline::Pipeline() = default;
+Pipeline::~Pipeline() = default;
+
+namespace {
+
+Position Offset(const Position& start, size_t offset) {
+  return Position{start.line, start.column + static_cast<int>(offset)};
+}
+
+// Compiles one expression field, reporting errors at their place in the file.
+std::unique_ptr<CompiledExpr> Compile(const Config& config, const ExprText& text,
+                                      const ExprOptions& options, DiagnosticList* diags) {
+  std::vector<ExprError> errors;
+  auto expr = CompileExpr(text.text, options, &errors);
+  for (const auto& e : errors) {
+    diags->Add(config.file, Offset(text.pos, e.offset), text.path, e.message, e.hint);
+  }
+  if (expr == nullptr && errors.empty()) {
+    diags->Add(config.file, text.pos, text.path, "invalid expression");
+  }
+  return expr;
+}
+
+MetricSpec::Kind SpecKind(MetricType type) {
+  switch (type) {
+    case MetricType::kGauge: return MetricSpec::Kind::kGauge;
+    case MetricType::kHistogram: return MetricSpec::Kind::kHistogram;
+    default: return MetricSpec::Kind::kCounter;
+  }
+}
+
+}  // namespace
+
+std::unique_ptr<Pipeline> Pipeline::Build(const Config& config, MetricStore* store,
+                                          SelfMetrics* self, DiagnosticList* diags,
+                                          std::vector<std::string>* warnings) {
+  std::unique_ptr<Pipeline> p(new Pipeline);
+
+  // Lookup tables first: expressions resolve lookup("name", …) against them at compile time.
+  std::map<std::string, const LookupTable*, std::less<>> tables;
+  for (const auto& l : config.lookups) {
+    auto table = std::make_unique<LookupTable>();
+    std::string error;
+    if (!LookupTable::Load(l.csv, l.key, l.value, l.default_value, table.get(), &error)) {
+      diags->Add(config.file, l.pos, l.path + ".csv", l.csv_as_written + ": " + error);
+      continue;
+    }
+    tables[l.name] = table.get();
+    p->tables_.push_back(std::move(table));
+  }
+  ExprOptions options;
+  options.find_table = [&tables](std::string_view name) -> const LookupTable* {
+    auto it = tables.find(name);
+    return it == tables.end() ? nullptr : it->second;
+  };
+
+  // Metrics: compile expressions, declare in the store.
+  std::vector<std::vector<const CompiledMetric*>> by_source(config.sources.size());
+  for (const auto& mc : config.metrics) {
+    if (mc.type == MetricType::kUnique || mc.type == MetricType::kDuration) {
+      warnings->push_back(config.file + ":" + std::to_string(mc.pos.line) + ": " + mc.path +
+                          ": metric \"" + mc.name + "\" of type " +
+                          (mc.type == MetricType::kUnique ? "unique" : "duration") +
+                          " is validated but not computed by this build (it arrives with the "
+                          "live exporter); skipped");
+      continue;
+    }
+    if (mc.name.rfind("bam_exporter_", 0) == 0) {
+      diags->Add(config.file, mc.pos, mc.path + ".name",
+                 "metric name \"" + mc.name + "\" uses the prefix reserved for self-metrics",
+                 "another prefix, e.g. \"bam_" + mc.name.substr(13) + "\"");
+      continue;
+    }
+    auto m = std::make_unique<CompiledMetric>();
+    m->name = mc.name;
+    ExprOptions metric_options = options;
+    metric_options.allow_item = !mc.each.empty();
+    bool ok = true;
+    auto compile = [&](const ExprText& text) -> std::unique_ptr<CompiledExpr> {
+      if (text.empty()) return nullptr;
+      auto e = Compile(config, text, metric_options, diags);
+      if (e == nullptr) ok = false;
+      return e;
+    };
+    if (!mc.each.empty()) {
+      ExprOptions each_options = options;  // `each:` itself is evaluated outside the items
+      std::unique_ptr<CompiledExpr> e;
+      e = Compile(config, mc.each, each_options, diags);
+      if (e == nullptr) ok = false;
+      m->each = std::move(e);
+    }
+    m->when = compile(mc.when);
+    m->value = compile(mc.value);
+    MetricSpec spec;
+    spec.name = mc.name;
+    spec.help = mc.help;
+    spec.kind = SpecKind(mc.type);
+    spec.buckets = mc.buckets;
+    spec.max_series = mc.max_series;
+    for (const auto& label : mc.labels) {
+      spec.label_names.push_back(label.name);
+      m->labels.push_back(compile(label.expr));
+    }
+    if (!ok) continue;
+    // Register only while everything so far (including the config loader's checks, which may have
+    // passed us a partial config) is valid: the store is discarded otherwise, and prometheus-cpp
+    // would throw on a name the loader rejected.
+    if (!diags->empty()) continue;
+    m->id = store->Add(spec);
+    for (size_t i = 0; i < config.sources.size(); ++i) {
+      bool applies = mc.sources.empty();
+      for (const auto& s : mc.sources) applies |= (s == config.sources[i].name);
+      if (applies) by_source[i].push_back(m.get());
+    }
+    p->metrics_.push_back(std::move(m));
+  }
+
+  // Sources: parsers and timestamp layouts.
+  for (size_t i = 0; i < config.sources.size(); ++i) {
+    const SourceConfig& sc = config.sources[i];
+    std::unique_ptr<SourceProcessor> proc(new SourceProcessor);
+    proc->config_ = &sc;
+    State& st = *proc->state_;
+    switch (sc.format) {
+      case SourceFormat::kJson: st.parser = NewJsonParser(); break;
+      case SourceFormat::kLogfmt: st.parser = NewLogfmtParser(); break;
+      case SourceFormat::kRegex: {
+        std::string error;
+        st.parser = NewRegexParser(sc.pattern.text, &error);
+        if (st.parser == nullptr) {
+          diags->Add(config.file, sc.pattern.pos, sc.pattern.path, "bad regex: " + error,
+                     "RE2 syntax; name the fields with (?P<name>...)");
+        }
+        break;
+      }
+    }
+    if (sc.timestamp.has_value()) {
+      TimestampLayout layout;
+      std::string error;
+      if (!TimestampLayout::Parse(sc.timestamp->layout, &layout, &error)) {
+        diags->Add(config.file, sc.timestamp->pos,
+                   "sources[" + std::to_string(i) + "].timestamp.layout", error,
+                   "rfc3339, unix, unix_ms or a strftime layout like \"%d/%b/%Y:%H:%M:%S %z\"");
+      }
+    }
+    st.metrics = by_source[i];
+    size_t max_labels = 0;
+    for (const auto* m : st.metrics) max_labels = std::max(max_labels, m->labels.size());
+    st.label_values.resize(max_labels);
+    st.store = store;
+    p->sources_.push_back(std::move(proc));
+  }
+  if (!diags->empty()) return nullptr;
+  // Self-metric series only once the whole config is known to be good.
+  for (size_t i = 0; i < config.sources.size(); ++i) {
+    p->sources_[i]->state_->stats = self->RegisterSource(config.sources[i].name);
+  }
+  return p;
+}
+
+}  // namespace bam::exporter

@@ -1,0 +1,71 @@
+// Pipeline: the config compiled into what the per-line path runs.
+//
+// Build() does all the work that can fail: it compiles every source's parser (regex patterns),
+// timestamp layout, lookup table and expression, checks them against each other, and declares the
+// metrics in the store. Every problem becomes a Diagnostic at FILE:LINE:COL, all of them reported.
+// After a successful Build, the per-line path (SourceProcessor::OnLine) cannot fail: a line that does
+// not parse or yields no number is counted by reason and skipped.
+//
+// A Pipeline is used from one thread (one per worker); it owns its parsers and scratch space.
+#ifndef BAM_EXPORTER_MAPPING_PIPELINE_H_
+#define BAM_EXPORTER_MAPPING_PIPELINE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "common/diagnostic.h"
+#include "exporter/config/config.h"
+#include "exporter/sources/line_splitter.h"
+#include "exporter/store/metric_store.h"
+#include "exporter/store/self_metrics.h"
+
+namespace bam::exporter {
+
+class CompiledMetric;
+class LookupTable;
+
+// Maps lines of one source to metric updates. A LineSink, so readers feed it directly.
+class SourceProcessor : public LineSink {
+ public:
+  ~SourceProcessor() override;
+  void OnLine(std::string_view line) override;
+  void OnTooLong() override;
+  const SourceConfig& config() const { return *config_; }
+
+ private:
+  friend class Pipeline;
+  struct State;
+  SourceProcessor();
+
+  const SourceConfig* config_ = nullptr;
+  std::unique_ptr<State> state_;
+};
+
+class Pipeline {
+ public:
+  ~Pipeline();
+
+  // Compiles `config` (which must outlive the pipeline) and declares its metrics in `store`.
+  // Returns nullptr if anything failed; every error is in *diags. `config` may be a partial config
+  // from a loader that already reported errors into *diags: then everything is still compiled (so
+  // all errors are reported in one run) but nothing is declared in the store. Notes that are not errors (e.g. a
+  // metric type not implemented yet in this build) go to *warnings.
+  static std::unique_ptr<Pipeline> Build(const Config& config, MetricStore* store,
+                                         SelfMetrics* self, DiagnosticList* diags,
+                                         std::vector<std::string>* warnings);
+
+  // The processor of config.sources[i].
+  SourceProcessor& source(size_t i) { return *sources_[i]; }
+  size_t source_count() const { return sources_.size(); }
+
+ private:
+  Pipeline();
+  std::vector<std::unique_ptr<LookupTable>> tables_;
+  std::vector<std::unique_ptr<CompiledMetric>> metrics_;
+  std::vector<std::unique_ptr<SourceProcessor>> sources_;
+};
+
+}  // namespace bam::exporter
+
+#endif  // BAM_EXPORTER_MAPPING_PIPELINE_H_

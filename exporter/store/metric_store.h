@@ -1,0 +1,73 @@
+// MetricStore: the business metrics, held in prometheus-cpp families.
+//
+// Metrics are declared at config time (Add); the per-line path calls Update with label values and
+// gets the series through a hash lookup on the label values — no Labels map is built unless the
+// series is new. Each metric may have a series budget (max_series): past it, new label sets are
+// folded into one overflow series whose label values are all "__overflow__", and every folded
+// update increments bam_exporter_series_overflow_total{metric}.
+//
+// Names must have been validated (prometheus::CheckMetricName / CheckLabelName) before Add:
+// Update never throws.
+// Not thread-safe: Add and Update from one thread (one store per worker); Collect on the registry is
+// safe concurrently with Update because prometheus-cpp's metric values are atomic.
+#ifndef BAM_EXPORTER_STORE_METRIC_STORE_H_
+#define BAM_EXPORTER_STORE_METRIC_STORE_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <prometheus/registry.h>
+
+#include "exporter/store/self_metrics.h"
+
+namespace bam::exporter {
+
+inline constexpr std::string_view kOverflowLabelValue = "__overflow__";
+
+struct MetricSpec {
+  enum class Kind { kCounter, kGauge, kHistogram };
+  std::string name;
+  std::string help;
+  Kind kind = Kind::kCounter;
+  std::vector<std::string> label_names;   // order of the label values passed to Update
+  std::vector<double> buckets;            // histogram upper bounds; empty = Prometheus defaults
+  uint64_t max_series = 0;                // 0 = unlimited
+};
+
+class MetricStore {
+ public:
+  using MetricId = uint32_t;
+  enum class UpdateStatus { kOk, kNegative };
+
+  // `registry` and `self` must outlive the store.
+  MetricStore(prometheus::Registry& registry, SelfMetrics* self);
+  ~MetricStore();
+  MetricStore(const MetricStore&) = delete;
+  MetricStore& operator=(const MetricStore&) = delete;
+
+  // Declares a metric. REQUIRES: a valid, not yet registered name; valid label names.
+  MetricId Add(const MetricSpec& spec);
+
+  // Counter: adds `value` (kNegative and nothing done when value < 0). Gauge: sets it.
+  // Histogram: observes it. REQUIRES: label_values.size() == the metric's label count; value finite.
+  UpdateStatus Update(MetricId id, std::span<const std::string_view> label_values, double value);
+
+  // Number of distinct label sets of `id`, not counting the overflow series.
+  size_t SeriesCount(MetricId id) const;
+
+ private:
+  struct Metric;
+  void* FindOrCreate(Metric& m, std::span<const std::string_view> label_values);
+
+  prometheus::Registry& registry_;
+  SelfMetrics* self_;
+  std::vector<Metric*> metrics_;
+};
+
+}  // namespace bam::exporter
+
+#endif  // BAM_EXPORTER_STORE_METRIC_STORE_H_
