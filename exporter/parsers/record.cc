@@ -20,7 +20,7 @@ bool FieldPath::Parse(std::string_view text, FieldPath* out) {
   bool expect_key = true;
   while (i < text.size()) {
     if (text[i] == '[') {
-      if (out->segments.empty()) return false;
+      if (out->segments.empty() || expect_key) return false;  // "[0]", "a.[0]"
       size_t j = i + 1;
       size_t index = 0;
       if (j >= text.size() || !std::isdigit(static_cast<unsigned char>(text[j]))) return false;

@@ -5,6 +5,11 @@
 // the parser's buffers or the record's scratch space and stays valid until the parser parses the next
 // line. Records are reused line after line: nothing here allocates once buffers have grown.
 //
+// Object/array handles (Value::handle) are likewise valid only until the next Parse(): a handle
+// from an earlier line may name a different node of the current one. Handing out an object or
+// array (from Member or Element) may append to the record's per-line node table, hence the
+// `const` methods are still not safe to call concurrently.
+//
 // Not thread-safe: one parser (and so one Record) per thread.
 #ifndef BAM_EXPORTER_PARSERS_RECORD_H_
 #define BAM_EXPORTER_PARSERS_RECORD_H_
@@ -60,14 +65,17 @@ class Record {
   // The whole line as an object (handle of the root node).
   virtual Value Root() const = 0;
 
-  // Follows `path` from `base` (an object or array Value from this record). Missing -> Null.
-  // Flat formats (logfmt, regex) ignore `base` unless it is Root() and look up path.text.
+  // Follows `path` from `base` (an object or array Value from this record). Missing, a key
+  // applied to a non-object, an index applied to a non-array, or a `base` that is not an
+  // object/array -> Null. In JSON records an empty path returns `base` itself.
+  // Flat formats (logfmt, regex) return Null unless `base` is Root(), and look up path.text.
   virtual Value Member(const Value& base, const FieldPath& path) const = 0;
 
   // Length of an array value from this record; 0 for anything else.
   virtual size_t ArrayLength(const Value& array) const = 0;
 
-  // Element `i` of an array value from this record; Null when out of range.
+  // Element `i` of an array value from this record; Null when out of range or not an array.
+  // Walking i = 0, 1, 2, ... is linear overall (JSON keeps an iterator for the last array).
   virtual Value Element(const Value& array, size_t i) const = 0;
 
   // Convenience: Member(Root(), path).
