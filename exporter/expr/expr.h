@@ -8,9 +8,41 @@
 //   == != < <= > >=, and or not, in ["a", "b"], matches "regex" (RE2, compiled once), + - * /, ( );
 //   functions lookup(table, key), lower(x), upper(x), exists(field), coalesce(a, b, ...), number(x),
 //   string(x).
-// Semantics: a missing field is null; any comparison with a null operand is false (also !=);
-// a numeric string compares and computes as a number; arithmetic on a non-number gives null;
-// division by zero gives null; `and`/`or` short-circuit and treat only `true` as true.
+// Semantics (docs/configuration.md repeats them for users):
+//   - A missing field is null; a JSON null is indistinguishable from a missing field.
+//   - Any comparison (== != < <= > >=) with a null operand is false, `!=` included. Comparing with a
+//     literal null is therefore a compile error (use exists()).
+//   - number vs number compares numerically; string vs string compares bytewise (lexicographic for
+//     < <= > >=, so "10" < "9"); number vs string compares numerically when the string is numeric
+//     (see ValueToNumber). Any other pair (e.g. a non-numeric string vs a number, a bool vs a string)
+//     is "not comparable": == is false, != is true, < <= > >= are false. Booleans only support == and
+//     != between themselves.
+//   - + - * / and unary minus convert numeric strings; any other non-number operand gives null, as do
+//     division by zero and a non-finite result.
+//   - `and`/`or` short-circuit, treat only boolean true as true, and always give a boolean.
+//     `not x` gives the negation of a boolean, and null for anything else (so `when: not status`
+//     never matches).
+//   - `x in [lit, ...]` is true when x == some element (same rules as ==); list elements must be
+//     literals. `x matches "re"` is RE2 partial matching (unanchored: use ^...$ to anchor) on a string,
+//     or on a number or boolean formatted as a label value; null and others give false. The pattern
+//     must be a string literal and is compiled once.
+//   - lookup("table", key): the key is a string, or a number/boolean formatted as a label value; the
+//     result is the table's value, or the table's default when the key is absent, null, an array or
+//     an object. The table name must be a string literal naming a configured table.
+//   - lower(x)/upper(x): ASCII case mapping of a string (numbers and booleans are formatted first);
+//     null for null, arrays and objects.
+//   - exists(field): true when the field (or item / item.x) is not null. The argument must be a field.
+//   - coalesce(a, b, ...): the first non-null argument, or null (the empty string is not null).
+//   - number(x): x as a number (numeric strings converted), else null; booleans are not numbers.
+//   - string(x): x as a string (numbers in shortest round-trip form, booleans "true"/"false"), null
+//     for null, arrays and objects.
+//   - `item` is the `each:` element passed to Eval (null when none); `item.x` follows the path from
+//     it through Record::Member.
+// Strings: the escapes \" \\ \n \t are decoded; any other backslash sequence is kept as written, so
+// regexes read naturally (`path matches "^/api/\d+$"`). Words `and or not in matches true false
+// null` are reserved and cannot start a field path (`a.in` is fine). Nesting (parentheses, operators,
+// function calls) is limited to kMaxExprDepth levels so that neither compiling nor evaluating can
+// exhaust the stack.
 //
 // CompiledExpr is immutable and thread-safe to evaluate from several threads, each with its own
 // EvalScratch.
@@ -42,7 +74,12 @@ struct ExprOptions {
   std::function<const LookupTable*(std::string_view)> find_table;
   // Whether `item` may be used (inside a metric with `each:`).
   bool allow_item = false;
+  // Optional: the names of the configured tables, only used for "did you mean" hints.
+  std::vector<std::string> table_names;
 };
+
+// Deepest nesting CompileExpr accepts (an error beyond it).
+inline constexpr int kMaxExprDepth = 256;
 
 // Per-thread scratch space for strings an expression creates (lower(), string(), ...). Call Reset()
 // once per line; views returned by Eval stay valid until then. Reuses its buffers: no allocation in
@@ -50,7 +87,7 @@ struct ExprOptions {
 class EvalScratch {
  public:
   void Reset() { used_ = 0; }
-  // Returns a buffer to build a string in; it stays valid until Reset().
+  // Returns an empty buffer to build a string in; it stays valid until Reset(). Never null.
   std::string* NewString();
 
  private:
@@ -84,14 +121,21 @@ class CompiledExpr {
 
 // Compiles `text`. Returns nullptr and appends to *errors (every error found, with offsets) if the
 // expression is invalid: syntax, unknown function, wrong arity, bad regex, unknown lookup table,
-// `item` outside `each:`.
+// `item` outside `each:`. A syntax error stops parsing, so it is reported alone; the checks after
+// parsing report every problem, sorted by offset. Offsets are bytes into `text`.
+// The LookupTable pointers returned by options.find_table must outlive the CompiledExpr.
+// Thread-safe (no shared state).
 std::unique_ptr<CompiledExpr> CompileExpr(std::string_view text, const ExprOptions& options,
                                           std::vector<ExprError>* errors);
 
 // Shared conversions used by the evaluator and by callers.
-// A string is numeric when it parses entirely (after trimming spaces) as a decimal or exponent number.
+// Numbers convert as is; a string is numeric when it parses entirely (after trimming spaces and
+// tabs, with an optional leading + or -) as a finite decimal or exponent number ("12", "-0.5",
+// "1e3", " 7 "); "inf", "nan", hex and "" are not numeric. Booleans, null, arrays and objects are
+// not numbers. Returns false (and leaves *out alone) when `v` is not numeric.
 bool ValueToNumber(const Value& v, double* out);
-// Formats a number as a label value (shortest round-trip; integers without a fraction) into buf.
+// Formats a number as a label value (shortest round-trip; integers without a fraction: 200, 0.5,
+// 1e+21, -0 as 0; NaN, +Inf, -Inf as Prometheus spells them) into buf; returns a view into buf.
 std::string_view FormatNumber(double d, char (&buf)[32]);
 
 }  // namespace bam::exporter
