@@ -26,6 +26,11 @@ void DiagnosticList::Sort() {
   std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
     return std::tie(a.file, a.pos.line, a.pos.column) < std::tie(b.file, b.pos.line, b.pos.column);
   });
+  auto same_place = [](const Diagnostic& a, const Diagnostic& b) {
+    return a.file == b.file && a.pos.line == b.pos.line && a.pos.column == b.pos.column &&
+           a.path == b.path && a.message == b.message;
+  };
+  items_.erase(std::unique(items_.begin(), items_.end(), same_place), items_.end());
 }
 
 std::string DiagnosticList::Format() const {

@@ -36,6 +36,8 @@ class DiagnosticList {
   bool empty() const { return items_.empty(); }
   size_t size() const { return items_.size(); }
   const std::vector<Diagnostic>& items() const { return items_; }
+  // Orders by (file, line, column) and drops exact repeats (same place, path and message), which
+  // happen when two stages check the same field.
   void Sort();
   // All diagnostics, formatted, each followed by '\n'.
   std::string Format() const;

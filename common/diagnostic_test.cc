@@ -27,6 +27,17 @@ TEST(DiagnosticListTest, SortsByLineThenColumn) {
             "a.yml:2:7: a: first\na.yml:5:1: c: between\na.yml:5:2: b: second\n");
 }
 
+TEST(DiagnosticListTest, SortDropsRepeatsOfTheSamePlace) {
+  DiagnosticList list;
+  list.Add("a.yml", {3, 4}, "x.layout", "unknown layout \"foo\"");
+  list.Add("a.yml", {3, 4}, "x.layout", "unknown layout \"foo\"");
+  list.Add("a.yml", {3, 4}, "x.layout", "another problem of the same field");
+  list.Add("a.yml", {3, 4}, "y", "another field at the same place");
+  list.Sort();
+  EXPECT_EQ(list.size(), 3u);
+  EXPECT_EQ(list.items()[0].message, "unknown layout \"foo\"");
+}
+
 TEST(SuggestClosestTest, FindsTyposButNotUnrelatedWords) {
   std::vector<std::string> fields = {"name", "type", "labels", "region", "max_series"};
   EXPECT_EQ(SuggestClosest("regoin", fields), "region");

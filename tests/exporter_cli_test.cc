@@ -83,15 +83,16 @@ TEST_F(ExporterCliTest, CheckConfigReportsEveryMistakeWithLineAndColumn) {
   auto r = Run("--config.file=broken.yml --check-config");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "");
-  EXPECT_THAT(r.err, HasSubstr("broken.yml:5:15: sources[0].pattern: bad regex: "));
-  EXPECT_THAT(r.err, HasSubstr("broken.yml:7:13: metrics[0].name: "));
+  EXPECT_THAT(r.err, HasSubstr("broken.yml:5:15: sources[0].pattern: invalid regex: missing ): "));
+  EXPECT_THAT(r.err,
+              HasSubstr("broken.yml:7:11: metrics[0].name: invalid metric name \"bam-checkouts\""));
   EXPECT_THAT(r.err, HasSubstr("broken.yml:9:5: metrics[0].labls: unknown field \"labls\""));
   EXPECT_THAT(r.err, HasSubstr("\tTry \"labels\""));
   EXPECT_THAT(r.err, HasSubstr("broken.yml:12:12: metrics[1].value: unknown function \"lookpu\""));
   EXPECT_THAT(r.err, HasSubstr("\tTry lookup("));
   // In line order, one diagnostic per mistake.
-  EXPECT_LT(r.err.find(":5:15:"), r.err.find(":7:13:"));
-  EXPECT_LT(r.err.find(":7:13:"), r.err.find(":9:5:"));
+  EXPECT_LT(r.err.find(":5:15:"), r.err.find(":7:11:"));
+  EXPECT_LT(r.err.find(":7:11:"), r.err.find(":9:5:"));
   EXPECT_LT(r.err.find(":9:5:"), r.err.find(":12:12:"));
   size_t diagnostics = 0;
   for (size_t p = r.err.find("broken.yml:"); p != std::string::npos;

@@ -35,16 +35,14 @@ struct Loaded {
 
 std::unique_ptr<Loaded> Load(const Flags& flags, std::FILE* err) {
   DiagnosticList diags;
-  std::optional<Config> config = LoadConfig(flags.config_file, &diags);
   auto loaded = std::make_unique<Loaded>();
+  // Even when the loader finds errors, compile what it could read: one run reports everything.
+  LoadConfig(flags.config_file, &diags, &loaded->config);
   std::vector<std::string> warnings;
-  if (config.has_value()) {
-    loaded->config = std::move(*config);
-    loaded->self = std::make_unique<SelfMetrics>(loaded->registry, BAM_VERSION);
-    loaded->store = std::make_unique<MetricStore>(loaded->registry, loaded->self.get());
-    loaded->pipeline = Pipeline::Build(loaded->config, loaded->store.get(), loaded->self.get(),
-                                       &diags, &warnings);
-  }
+  loaded->self = std::make_unique<SelfMetrics>(loaded->registry, BAM_VERSION);
+  loaded->store = std::make_unique<MetricStore>(loaded->registry, loaded->self.get());
+  loaded->pipeline = Pipeline::Build(loaded->config, loaded->store.get(), loaded->self.get(),
+                                     &diags, &warnings);
   if (!diags.empty()) {
     diags.Sort();
     std::string text = diags.Format();

@@ -18,7 +18,10 @@
 namespace bam::exporter {
 
 // An expression as written in the config, with where it starts (the first character of the
-// expression text itself, after any opening quote) and its field path for messages.
+// expression text itself, after any opening quote, `!tag` or `&anchor`; for a `|`/`>` block
+// scalar, the first character of its first line) and its field path for messages. `text` is the
+// YAML scalar's value: for a double-quoted scalar with escapes, or a folded multi-line one, offsets
+// past the first escape or line break no longer match file columns one to one.
 struct ExprText {
   std::string text;
   Position pos;
@@ -50,13 +53,15 @@ struct KafkaSourceConfig {
 
 struct TimestampConfig {
   std::string field;                // field path
-  std::string layout = "rfc3339";   // default "rfc3339"
-  Position pos;
+  std::string layout = "rfc3339";   // default "rfc3339"; rfc3339 | unix | unix_ms | contains '%'
+  Position pos;                     // position of the `timestamp:` value
+  Position layout_pos;              // first character of the layout text (pos when not written)
 };
 
 struct SourceConfig {
   std::string name;
-  Position pos;
+  Position pos;                            // position of the source's mapping
+  std::string path;                        // "sources[1]", for messages
   SourceKind kind = SourceKind::kFile;
   FileSourceConfig file;
   HttpSourceConfig http;
@@ -119,14 +124,21 @@ struct Config {
 // Checks: YAML syntax, unknown fields (with a "did you mean" hint), required fields, types and
 // ranges, names ([a-z0-9_]+ for sources, prometheus-cpp CheckMetricName/CheckLabelName for metrics
 // and labels), duplicates, references (metric.sources -> sources), per-type field rules, durations
-// ("30s", "5m", "24h", "7d"), bucket ordering. Expressions and regexes are NOT compiled here.
-std::optional<Config> LoadConfig(const std::string& path, DiagnosticList* diags);
+// ("30s", "5m", "24h", "7d"), bucket ordering, and that each lookup CSV file exists. Expressions,
+// regexes and CSV contents are NOT checked here. Diagnostics are appended sorted by position.
+// Never throws.
+// If `partial` is not null, it receives everything that could be read even when there were errors,
+// so later stages (expression and regex compilation) can still report their own errors in the same
+// run; fields with errors are left at their defaults there.
+std::optional<Config> LoadConfig(const std::string& path, DiagnosticList* diags,
+                                 Config* partial = nullptr);
 
 // Same, from text in memory; `file` is only used in diagnostics and to resolve relative paths.
 std::optional<Config> ParseConfig(const std::string& text, const std::string& file,
-                                  DiagnosticList* diags);
+                                  DiagnosticList* diags, Config* partial = nullptr);
 
-// "30s" "5m" "1h30m" "24h" "7d" "250ms" -> milliseconds. Returns false on a malformed duration.
+// "30s" "5m" "1h30m" "24h" "7d" "2w" "250ms" -> milliseconds; units ms s m h d w, largest first,
+// each at most once; integers only; "0" is 0. Returns false on a malformed duration or overflow.
 bool ParseDuration(const std::string& text, int64_t* millis);
 
 }  // namespace bam::exporter

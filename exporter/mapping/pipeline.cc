@@ -1,5 +1,6 @@
 #include "exporter/mapping/pipeline.h"
 
+#include <algorithm>
 #include <map>
 
 #include "exporter/expr/expr.h"
@@ -131,7 +132,9 @@ std::unique_ptr<Pipeline> Pipeline::Build(const Config& config, MetricStore* sto
     std::string error;
     if (!LookupTable::Load(l.csv, l.key, l.value, l.default_value, table.get(), &error)) {
       diags->Add(config.file, l.pos, l.path + ".csv", l.csv_as_written + ": " + error);
-      continue;
+      // Keep an empty stand-in so expressions using the table still compile and report their own
+      // errors, not a confusing "unknown table".
+      *table = LookupTable();
     }
     tables[l.name] = table.get();
     p->tables_.push_back(std::move(table));
@@ -194,7 +197,34 @@ std::unique_ptr<Pipeline> Pipeline::Build(const Config& config, MetricStore* sto
     // passed us a partial config) is valid: the store is discarded otherwise, and prometheus-cpp
     // would throw on a name the loader rejected.
     if (!diags->empty()) continue;
-    m->id = store->Add(spec);
+    MetricStore::MetricId existing;
+    if (store->Find(spec.name, &existing)) {
+      // Another mapping feeds the same metric (the loader checked type, labels and buckets agree).
+      // Put this mapping's label expressions in the order the metric was declared with.
+      const MetricSpec& first = store->spec(existing);
+      const auto& names = first.label_names;
+      bool same = first.kind == spec.kind && names.size() == spec.label_names.size() &&
+                  first.buckets == spec.buckets;
+      for (const auto& n : spec.label_names) {
+        same = same && std::find(names.begin(), names.end(), n) != names.end();
+      }
+      if (!same) {
+        diags->Add(config.file, mc.pos, mc.path + ".name",
+                   "metric \"" + mc.name + "\" is fed by another mapping with a different type, "
+                   "label names or buckets",
+                   "the same type, label names and buckets in every mapping of one metric");
+        continue;
+      }
+      std::vector<std::unique_ptr<CompiledExpr>> ordered(names.size());
+      for (size_t i = 0; i < spec.label_names.size(); ++i) {
+        size_t at = std::find(names.begin(), names.end(), spec.label_names[i]) - names.begin();
+        if (at < ordered.size()) ordered[at] = std::move(m->labels[i]);
+      }
+      m->labels = std::move(ordered);
+      m->id = existing;
+    } else {
+      m->id = store->Add(spec);
+    }
     for (size_t i = 0; i < config.sources.size(); ++i) {
       bool applies = mc.sources.empty();
       for (const auto& s : mc.sources) applies |= (s == config.sources[i].name);
@@ -208,7 +238,7 @@ std::unique_ptr<Pipeline> Pipeline::Build(const Config& config, MetricStore* sto
     const SourceConfig& sc = config.sources[i];
     std::unique_ptr<SourceProcessor> proc(new SourceProcessor);
     proc->config_ = &sc;
-    State& st = *proc->state_;
+    SourceProcessor::State& st = *proc->state_;
     switch (sc.format) {
       case SourceFormat::kJson: st.parser = NewJsonParser(); break;
       case SourceFormat::kLogfmt: st.parser = NewLogfmtParser(); break;
@@ -216,18 +246,18 @@ std::unique_ptr<Pipeline> Pipeline::Build(const Config& config, MetricStore* sto
         std::string error;
         st.parser = NewRegexParser(sc.pattern.text, &error);
         if (st.parser == nullptr) {
-          diags->Add(config.file, sc.pattern.pos, sc.pattern.path, "bad regex: " + error,
+          diags->Add(config.file, sc.pattern.pos, sc.pattern.path, error,
                      "RE2 syntax; name the fields with (?P<name>...)");
         }
         break;
       }
     }
-    if (sc.timestamp.has_value()) {
+    // Named layouts are checked by the loader; strftime-style ones are compiled here.
+    if (sc.timestamp.has_value() && sc.timestamp->layout.find('%') != std::string::npos) {
       TimestampLayout layout;
       std::string error;
       if (!TimestampLayout::Parse(sc.timestamp->layout, &layout, &error)) {
-        diags->Add(config.file, sc.timestamp->pos,
-                   "sources[" + std::to_string(i) + "].timestamp.layout", error,
+        diags->Add(config.file, sc.timestamp->layout_pos, sc.path + ".timestamp.layout", error,
                    "rfc3339, unix, unix_ms or a strftime layout like \"%d/%b/%Y:%H:%M:%S %z\"");
       }
     }

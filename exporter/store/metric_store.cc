@@ -25,6 +25,7 @@ const std::vector<double>& DefaultBuckets() {
 }  // namespace
 
 struct MetricStore::Metric {
+  MetricSpec spec;
   MetricSpec::Kind kind;
   std::vector<std::string> label_names;
   std::vector<double> buckets;
@@ -50,6 +51,8 @@ MetricStore::~MetricStore() {
 MetricStore::MetricId MetricStore::Add(const MetricSpec& spec) {
   auto* m = new Metric;
   metrics_.push_back(m);
+  by_name_.emplace(spec.name, static_cast<MetricId>(metrics_.size() - 1));
+  m->spec = spec;
   m->kind = spec.kind;
   m->label_names = spec.label_names;
   m->buckets = spec.buckets.empty() ? DefaultBuckets() : spec.buckets;
@@ -124,6 +127,15 @@ MetricStore::UpdateStatus MetricStore::Update(MetricId id,
   }
   return UpdateStatus::kOk;
 }
+
+bool MetricStore::Find(const std::string& name, MetricId* id) const {
+  auto it = by_name_.find(name);
+  if (it == by_name_.end()) return false;
+  *id = it->second;
+  return true;
+}
+
+const MetricSpec& MetricStore::spec(MetricId id) const { return metrics_[id]->spec; }
 
 size_t MetricStore::SeriesCount(MetricId id) const {
   const Metric& m = *metrics_[id];

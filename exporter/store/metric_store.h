@@ -59,6 +59,10 @@ class MetricStore {
   // Number of distinct label sets of `id`, not counting the overflow series.
   size_t SeriesCount(MetricId id) const;
 
+  // The metric already declared under `name`, if any: several config mappings may feed one metric.
+  bool Find(const std::string& name, MetricId* id) const;
+  const MetricSpec& spec(MetricId id) const;
+
  private:
   struct Metric;
   void* FindOrCreate(Metric& m, std::span<const std::string_view> label_values);
@@ -66,6 +70,7 @@ class MetricStore {
   prometheus::Registry& registry_;
   SelfMetrics* self_;
   std::vector<Metric*> metrics_;
+  std::unordered_map<std::string, MetricId> by_name_;
 };
 
 }  // namespace bam::exporter

@@ -132,8 +132,8 @@ TEST_P(GoldenTest, MatchesExpectedExpositionAndOracles) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Cases, GoldenTest, ::testing::ValuesIn(Cases()),
-                         [](const ::testing::TestParamInfo<std::string>& info) {
-                           return info.param;
+                         [](const ::testing::TestParamInfo<std::string>& param) {
+                           return param.param;
                          });
 
 }  // namespace

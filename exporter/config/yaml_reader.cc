@@ -1,0 +1,233 @@
+// Typed, located reads over a yaml-cpp tree (see yaml_reader.h).
+#include "exporter/config/yaml_reader.h"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+namespace bam::exporter::config_internal {
+
+YamlReader::YamlReader(std::string file, std::string_view text, DiagnosticList* diags)
+    : file_(std::move(file)), text_(text), diags_(diags) {
+  std::string_view rest = text_;
+  if (rest.starts_with("\xEF\xBB\xBF")) rest.remove_prefix(3);  // yaml-cpp skips the BOM too
+  while (true) {
+    size_t nl = rest.find('\n');
+    std::string_view line = rest.substr(0, nl);
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    lines_.push_back(line);
+    if (nl == std::string_view::npos) break;
+    rest.remove_prefix(nl + 1);
+  }
+}
+
+void YamlReader::Error(Position pos, std::string path, std::string message, std::string hint) {
+  diags_->Add(file_, pos, std::move(path), std::move(message), std::move(hint));
+}
+
+Position YamlReader::PosOf(const YAML::Node& node, Position fallback) {
+  if (!node.IsDefined() || node.IsNull()) return fallback;
+  const YAML::Mark m = node.Mark();
+  if (m.is_null()) return fallback;
+  return Position{m.line + 1, m.column + 1};
+}
+
+Field YamlReader::Root(const YAML::Node& node) {
+  Position pos = PosOf(node, Position{1, 1});
+  return Field{node, pos, pos, ""};
+}
+
+Field YamlReader::Item(const Field& list, const YAML::Node& node, size_t i) {
+  Position pos = PosOf(node, list.pos);
+  return Field{node, pos, pos, list.path + "[" + std::to_string(i) + "]"};
+}
+
+Position YamlReader::TextPos(const Field& f) const {
+  Position pos = f.pos;
+  if (pos.line < 1 || static_cast<size_t>(pos.line) > lines_.size()) return pos;
+  std::string_view line = lines_[pos.line - 1];
+  size_t col = static_cast<size_t>(pos.column - 1);
+  // Skip node properties: `!tag` and `&anchor`, each followed by blanks.
+  while (col < line.size() && (line[col] == '!' || line[col] == '&')) {
+    while (col < line.size() && line[col] != ' ' && line[col] != '\t') ++col;
+    while (col < line.size() && (line[col] == ' ' || line[col] == '\t')) ++col;
+  }
+  if (col >= line.size()) return pos;
+  if (line[col] == '\'' || line[col] == '"') return Position{pos.line, static_cast<int>(col) + 2};
+  if (line[col] == '|' || line[col] == '>') {
+    // Block scalar: the text starts on the first non-blank line below the indicator.
+    for (size_t l = static_cast<size_t>(pos.line); l < lines_.size(); ++l) {
+      size_t first = lines_[l].find_first_not_of(" \t");
+      if (first != std::string_view::npos) {
+        return Position{static_cast<int>(l) + 1, static_cast<int>(first) + 1};
+      }
+    }
+    return pos;
+  }
+  return Position{pos.line, static_cast<int>(col) + 1};
+}
+
+std::string YamlReader::Describe(const YAML::Node& node) {
+  if (!node.IsDefined() || node.IsNull()) return "nothing";
+  if (node.IsSequence()) return "a list";
+  if (node.IsMap()) return "a mapping";
+  return "\"" + node.Scalar() + "\"";
+}
+
+std::optional<std::string> YamlReader::String(const Field& f, bool allow_empty) {
+  if (!f.node.IsScalar()) {
+    Error(f, "expected a string, found " + Describe(f.node));
+    return std::nullopt;
+  }
+  if (!allow_empty && f.node.Scalar().empty()) {
+    Error(f, "must not be empty");
+    return std::nullopt;
+  }
+  return f.node.Scalar();
+}
+
+std::optional<ExprText> YamlReader::Expr(const Field& f) {
+  if (!f.node.IsScalar()) {
+    Error(f, "expected an expression, found " + Describe(f.node));
+    return std::nullopt;
+  }
+  if (f.node.Scalar().find_first_not_of(" \t\r\n") == std::string::npos) {
+    Error(f, "expression is empty");
+    return std::nullopt;
+  }
+  return ExprText{f.node.Scalar(), TextPos(f), f.path};
+}
+
+std::optional<uint64_t> YamlReader::PositiveInt(const Field& f) {
+  if (!f.node.IsScalar()) {
+    Error(f, "expected a positive integer, found " + Describe(f.node));
+    return std::nullopt;
+  }
+  const std::string& s = f.node.Scalar();
+  uint64_t v = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+  if (s.empty() || s[0] == '-' || s[0] == '+' || end != s.data() + s.size() ||
+      (ec == std::errc() && v == 0)) {
+    Error(f, "expected a positive integer, found " + Describe(f.node));
+    return std::nullopt;
+  }
+  if (ec != std::errc()) {
+    Error(f, "number too large: " + s);
+    return std::nullopt;
+  }
+  return v;
+}
+
+std::optional<int64_t> YamlReader::PositiveDuration(const Field& f) {
+  static const char* kHint = "a duration such as 250ms, 30s, 5m, 1h30m, 24h or 7d";
+  if (!f.node.IsScalar()) {
+    Error(f, "expected a duration, found " + Describe(f.node), kHint);
+    return std::nullopt;
+  }
+  int64_t ms = 0;
+  if (!ParseDuration(f.node.Scalar(), &ms)) {
+    Error(f, "invalid duration " + Describe(f.node), kHint);
+    return std::nullopt;
+  }
+  if (ms <= 0) {
+    Error(f, "duration must be greater than 0", kHint);
+    return std::nullopt;
+  }
+  return ms;
+}
+
+std::optional<size_t> YamlReader::Enum(const Field& f, std::string_view what,
+                                       const std::vector<std::string>& allowed) {
+  std::string hint = "one of: " + JoinNames(allowed);
+  if (!f.node.IsScalar()) {
+    Error(f, "expected a " + std::string(what) + ", found " + Describe(f.node), hint);
+    return std::nullopt;
+  }
+  for (size_t i = 0; i < allowed.size(); ++i) {
+    if (f.node.Scalar() == allowed[i]) return i;
+  }
+  Error(f, "unknown " + std::string(what) + " " + Describe(f.node), hint);
+  return std::nullopt;
+}
+
+std::optional<std::vector<Field>> YamlReader::List(const Field& f) {
+  if (!f.node.IsSequence()) {
+    std::string hint;
+    if (f.node.IsScalar()) {
+      std::string key = f.path.substr(f.path.find_last_of('.') + 1);  // npos + 1 == 0
+      hint = key.substr(0, key.find('[')) + ": [" + f.node.Scalar() + "]";
+    }
+    Error(f, "expected a list, found " + Describe(f.node), hint);
+    return std::nullopt;
+  }
+  std::vector<Field> items;
+  size_t i = 0;
+  for (const YAML::Node& n : f.node) items.push_back(Item(f, n, i++));
+  return items;
+}
+
+MapFields::MapFields(YamlReader* reader, const Field& map,
+                     const std::vector<std::string>* allowed) {
+  if (!map.node.IsDefined() || map.node.IsNull()) return;  // `stdin:` reads as `stdin: {}`
+  if (!map.node.IsMap()) {
+    reader->Error(map, "expected a mapping, found " + YamlReader::Describe(map.node));
+    ok_ = false;
+    return;
+  }
+  std::set<std::string, std::less<>> seen;
+  for (const auto& kv : map.node) {
+    Position key_pos = YamlReader::PosOf(kv.first, map.pos);
+    std::string prefix = map.path.empty() ? "" : map.path + ".";
+    if (!kv.first.IsScalar()) {
+      reader->Error(key_pos, map.path,
+                    "expected a field name, found " + YamlReader::Describe(kv.first));
+      continue;
+    }
+    const std::string& key = kv.first.Scalar();
+    Field value{kv.second, YamlReader::PosOf(kv.second, key_pos), key_pos, prefix + key};
+    if (!seen.insert(key).second) {
+      reader->Error(key_pos, value.path, "duplicate field \"" + key + "\"",
+                    "removing one of them; only one is allowed");
+      continue;
+    }
+    if (allowed != nullptr && std::find(allowed->begin(), allowed->end(), key) == allowed->end()) {
+      reader->Error(key_pos, value.path, "unknown field \"" + key + "\"",
+                    DidYouMean(key, *allowed));
+      continue;
+    }
+    fields_.emplace_back(key, std::move(value));
+  }
+}
+
+const Field* MapFields::Get(std::string_view name) const {
+  for (const auto& [key, field] : fields_) {
+    if (key == name) return &field;
+  }
+  return nullptr;
+}
+
+bool IsSimpleName(std::string_view name) {
+  if (name.empty()) return false;
+  for (char c : name) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_')) return false;
+  }
+  return true;
+}
+
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
+std::string DidYouMean(const std::string& word, const std::vector<std::string>& candidates) {
+  std::string best = SuggestClosest(word, candidates);
+  if (!best.empty()) return "\"" + best + "\"";
+  if (candidates.empty()) return "";
+  return "one of: " + JoinNames(candidates);
+}
+
+}  // namespace bam::exporter::config_internal

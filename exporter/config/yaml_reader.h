@@ -1,0 +1,111 @@
+// YamlReader, MapFields: walk a yaml-cpp tree for the config loader, turning every problem into a
+// Diagnostic with the node's FILE:LINE:COL and field path (`sources[1].file.paths[0]`).
+//
+// yaml-cpp Marks are 0-based and point at the token start: the opening quote of a quoted scalar,
+// the '|' or '>' of a block scalar, a leading `!tag` or `&anchor`. TextPos() reads the raw line to
+// find the first character of the scalar's text instead, which is what expression errors need.
+// Columns count bytes, as yaml-cpp does. Nothing here throws.
+// Not thread-safe: a reader appends to one DiagnosticList.
+#ifndef BAM_EXPORTER_CONFIG_YAML_READER_H_
+#define BAM_EXPORTER_CONFIG_YAML_READER_H_
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "common/diagnostic.h"
+#include "exporter/config/config.h"
+
+namespace bam::exporter::config_internal {
+
+// One value of the tree with where it is and what it is called.
+struct Field {
+  YAML::Node node;
+  Position pos;      // the value's position; the key's position when the value is empty (null)
+  Position key_pos;  // the key's position (the value's own position for list items)
+  std::string path;  // e.g. "metrics[3].labels.region"
+};
+
+class YamlReader {
+ public:
+  // `text` is the whole file, used to locate scalar text (TextPos). `diags` must outlive the
+  // reader.
+  YamlReader(std::string file, std::string_view text, DiagnosticList* diags);
+
+  const std::string& file() const { return file_; }
+  void Error(Position pos, std::string path, std::string message, std::string hint = "");
+  void Error(const Field& f, std::string message, std::string hint = "") {
+    Error(f.pos, f.path, std::move(message), std::move(hint));
+  }
+
+  // 1-based position of `node`, or `fallback` for an empty node (whose Mark points elsewhere).
+  static Position PosOf(const YAML::Node& node, Position fallback);
+  // The root of a document as a Field with an empty path.
+  static Field Root(const YAML::Node& node);
+  // Child `i` of a list field.
+  static Field Item(const Field& list, const YAML::Node& node, size_t i);
+
+  // First character of a scalar's text: after a quote, a tag or an anchor; for a block scalar the
+  // first non-blank character of its first line.
+  Position TextPos(const Field& f) const;
+
+  // "nothing", "a list", "a mapping" or the scalar quoted ("\"5m\"") — for "found ..." messages.
+  static std::string Describe(const YAML::Node& node);
+
+  // Typed reads. Each reports a problem at `f` and returns nullopt when the value has the wrong
+  // shape. A scalar's text (numbers and booleans too, as written).
+  std::optional<std::string> String(const Field& f, bool allow_empty = true);
+  // A non-empty scalar kept as expression text with the position of its first character.
+  std::optional<ExprText> Expr(const Field& f);
+  // A decimal integer >= 1.
+  std::optional<uint64_t> PositiveInt(const Field& f);
+  // A duration ("30s", "1h30m") > 0, in milliseconds.
+  std::optional<int64_t> PositiveDuration(const Field& f);
+  // One of `allowed`; returns its index. `what` names the value in messages ("format"); the hint
+  // lists the allowed values.
+  std::optional<size_t> Enum(const Field& f, std::string_view what,
+                             const std::vector<std::string>& allowed);
+  // The items of a list. For a single scalar the hint shows it as a one-item list (`paths: [x]`).
+  std::optional<std::vector<Field>> List(const Field& f);
+
+ private:
+  std::string file_;
+  std::string text_;
+  std::vector<std::string_view> lines_;  // views into text_, without '\r' or '\n'
+  DiagnosticList* diags_;
+};
+
+// The fields of one mapping in file order, after reporting a value that is not a mapping (an empty
+// value reads as an empty mapping), non-scalar keys, duplicate keys and — when `allowed` is given —
+// unknown keys, with a "did you mean" hint.
+class MapFields {
+ public:
+  MapFields(YamlReader* reader, const Field& map, const std::vector<std::string>* allowed);
+
+  // False when the value was neither a mapping nor empty (already reported).
+  bool ok() const { return ok_; }
+  // The field named `name`, or nullptr when absent (or unknown).
+  const Field* Get(std::string_view name) const;
+  // Every accepted field, in file order: (key, value).
+  const std::vector<std::pair<std::string, Field>>& all() const { return fields_; }
+
+ private:
+  bool ok_ = true;
+  std::vector<std::pair<std::string, Field>> fields_;
+};
+
+// True for a non-empty name made of [a-z0-9_] (source and lookup names).
+bool IsSimpleName(std::string_view name);
+// "a, b, c".
+std::string JoinNames(const std::vector<std::string>& names);
+// `"closest"` when one is close to `word`, else "one of: a, b, c".
+std::string DidYouMean(const std::string& word, const std::vector<std::string>& candidates);
+
+}  // namespace bam::exporter::config_internal
+
+#endif  // BAM_EXPORTER_CONFIG_YAML_READER_H_
