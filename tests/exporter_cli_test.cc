@@ -121,6 +121,8 @@ TEST_F(ExporterCliTest, OneShotCountsStdinAndPrintsExposition) {
                "level=info ms=50\nlevel=error msg=\"boom \\\"quoted\\\"\" ms=2000\r\n"
                "level=info\n=broken\nlevel=warn ms=abc");
   ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto lint = testing::RunShell("promtool check metrics", r.out);
+  EXPECT_EQ(lint.exit_code, 0) << lint.out << lint.err;
   auto parsed = testing::ParsedExposition::Parse(r.out);
   double v = 0;
   ASSERT_TRUE(parsed.Find("app_lines_total{level=\"info\"}", &v)) << r.out;
