@@ -102,6 +102,31 @@ TEST_F(ExporterCliTest, CheckConfigReportsEveryMistakeWithLineAndColumn) {
   EXPECT_EQ(diagnostics, 4u) << r.err;
 }
 
+TEST_F(ExporterCliTest, CheckConfigPlacesErrorsInsideBlockScalarsAndLiveOnlyMetrics) {
+  Write("block.yml",
+        "sources:\n"                                        // 1
+        "  - name: in\n"                                    // 2
+        "    stdin: {}\n"                                   // 3
+        "    format: json\n"                                // 4
+        "metrics:\n"                                        // 5
+        "  - name: app_lines_total\n"                       // 6
+        "    type: counter\n"                               // 7
+        "    when: |\n"                                     // 8
+        "      log_type == \"x\" and\n"                     // 9
+        "      lookpu(a)\n"                                  // 10 unknown function
+        "  - name: app_order_seconds\n"                     // 11
+        "    type: duration\n"                              // 12
+        "    key: order_id\n"                               // 13
+        "    start: event == \"created\"\n"                 // 14
+        "    end: event === \"shipped\"\n"                  // 15 syntax error
+        "    timeout: 1h\n");
+  auto r = Run("--config.file=block.yml --check-config");
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_THAT(r.err, HasSubstr("block.yml:10:7: metrics[0].when: unknown function \"lookpu\""));
+  EXPECT_THAT(r.err, HasSubstr("block.yml:15:"));
+  EXPECT_THAT(r.err, HasSubstr("metrics[1].end: "));
+}
+
 TEST_F(ExporterCliTest, ValidConfigChecksClean) {
   Write("ok.yml",
         "sources:\n  - name: in\n    stdin: {}\n    format: logfmt\n"

@@ -92,8 +92,20 @@ Pipeline::~Pipeline() = default;
 
 namespace {
 
-Position Offset(const Position& start, size_t offset) {
-  return Position{start.line, start.column + static_cast<int>(offset)};
+// Where byte `offset` of an expression lies in the file. An expression spanning lines (a YAML
+// block scalar) continues at the indentation of its first line.
+Position Offset(const ExprText& text, size_t offset) {
+  offset = std::min(offset, text.text.size());
+  Position pos = text.pos;
+  size_t line_start = 0;
+  for (size_t i = 0; i < offset; ++i) {
+    if (text.text[i] == '\n') {
+      ++pos.line;
+      line_start = i + 1;
+    }
+  }
+  pos.column = text.pos.column + static_cast<int>(offset - line_start);
+  return pos;
 }
 
 // Compiles one expression field, reporting errors at their place in the file.
@@ -102,7 +114,7 @@ std::unique_ptr<CompiledExpr> Compile(const Config& config, const ExprText& text
   std::vector<ExprError> errors;
   auto expr = CompileExpr(text.text, options, &errors);
   for (const auto& e : errors) {
-    diags->Add(config.file, Offset(text.pos, e.offset), text.path, e.message, e.hint);
+    diags->Add(config.file, Offset(text, e.offset), text.path, e.message, e.hint);
   }
   if (expr == nullptr && errors.empty()) {
     diags->Add(config.file, text.pos, text.path, "invalid expression");
@@ -148,22 +160,6 @@ std::unique_ptr<Pipeline> Pipeline::Build(const Config& config, MetricStore* sto
   // Metrics: compile expressions, declare in the store.
   std::vector<std::vector<const CompiledMetric*>> by_source(config.sources.size());
   for (const auto& mc : config.metrics) {
-    if (mc.type == MetricType::kUnique || mc.type == MetricType::kDuration) {
-      warnings->push_back(config.file + ":" + std::to_string(mc.pos.line) + ": " + mc.path +
-                          ": metric \"" + mc.name + "\" of type " +
-                          (mc.type == MetricType::kUnique ? "unique" : "duration") +
-                          " is validated but not computed by this build (it arrives with the "
-                          "live exporter); skipped");
-      continue;
-    }
-    if (mc.name.rfind("bam_exporter_", 0) == 0) {
-      diags->Add(config.file, mc.pos, mc.path + ".name",
-                 "metric name \"" + mc.name + "\" uses the prefix reserved for self-metrics",
-                 "another prefix, e.g. \"bam_" + mc.name.substr(13) + "\"");
-      continue;
-    }
-    auto m = std::make_unique<CompiledMetric>();
-    m->name = mc.name;
     ExprOptions metric_options = options;
     metric_options.allow_item = !mc.each.empty();
     bool ok = true;
@@ -173,18 +169,32 @@ std::unique_ptr<Pipeline> Pipeline::Build(const Config& config, MetricStore* sto
       if (e == nullptr) ok = false;
       return e;
     };
+    if (mc.type == MetricType::kUnique || mc.type == MetricType::kDuration) {
+      // Checked like every other metric, so --check-config finds their mistakes today.
+      for (const ExprText* e : {&mc.when, &mc.key, &mc.start, &mc.end}) compile(*e);
+      for (const auto& label : mc.labels) compile(label.expr);
+      warnings->push_back(config.file + ":" + std::to_string(mc.pos.line) + ": " + mc.path +
+                          ": metric \"" + mc.name + "\" of type " +
+                          (mc.type == MetricType::kUnique ? "unique" : "duration") +
+                          " is validated but not computed by this build (it arrives with the "
+                          "live exporter); skipped");
+      continue;
+    }
+    auto m = std::make_unique<CompiledMetric>();
+    m->name = mc.name;
     if (!mc.each.empty()) {
       ExprOptions each_options = options;  // `each:` itself is evaluated outside the items
-      std::unique_ptr<CompiledExpr> e;
-      e = Compile(config, mc.each, each_options, diags);
-      if (e == nullptr) ok = false;
-      m->each = std::move(e);
+      m->each = Compile(config, mc.each, each_options, diags);
+      if (m->each == nullptr) ok = false;
     }
     m->when = compile(mc.when);
     m->value = compile(mc.value);
     MetricSpec spec;
     spec.name = mc.name;
-    spec.help = mc.help;
+    // Prometheus tooling (promtool check metrics) wants a HELP text; say where the metric is from.
+    spec.help = !mc.help.empty() ? mc.help
+                                 : "bam-exporter metric defined at " + config.file + ":" +
+                                       std::to_string(mc.pos.line) + ".";
     spec.kind = SpecKind(mc.type);
     spec.buckets = mc.buckets;
     spec.max_series = mc.max_series;

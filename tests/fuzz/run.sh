@@ -5,6 +5,8 @@
 #
 #   tests/fuzz/run.sh BUILD_DIR [--update-corpus]
 #     --update-corpus  merge newly found interesting inputs back into the committed corpus
+#   FUZZ_SECONDS=N     seconds per target (default 300)
+#   FUZZ_TARGETS="a b" only these targets (default: every one in BUILD_DIR/fuzz)
 #
 # Build first:  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DBAM_FUZZ=ON && cmake --build build-fuzz
 set -euo pipefail
@@ -14,7 +16,12 @@ UPDATE="${2:-}"
 SECONDS_EACH="${FUZZ_SECONDS:-300}"
 WORK="$(mktemp -d /tmp/bam-fuzz.XXXXXX)"
 shopt -s nullglob
-targets=("$BUILD"/fuzz/*)
+if [ -n "${FUZZ_TARGETS:-}" ]; then
+  targets=()
+  for t in $FUZZ_TARGETS; do targets+=("$BUILD/fuzz/$t"); done
+else
+  targets=("$BUILD"/fuzz/*)
+fi
 if [ ${#targets[@]} -eq 0 ]; then
   echo "run.sh: no fuzz targets in $BUILD/fuzz (configure with -DBAM_FUZZ=ON)" >&2
   exit 1
