@@ -1,7 +1,7 @@
 // Diagnostic: one user-facing error about an input file (config, catalog), with its location.
 //
-// Rendered as `FILE:LINE:COL: field.path: message` and, when a hint is set, a second line `\tTry <hint>`.
-// Value type; not thread-safe to mutate a shared DiagnosticList from several threads.
+// Rendered as `FILE:LINE:COL: field.path: message` and, when a hint is set, a second line `\tTry
+// <hint>`. Value type; not thread-safe to mutate a shared DiagnosticList from several threads.
 #ifndef BAM_COMMON_DIAGNOSTIC_H_
 #define BAM_COMMON_DIAGNOSTIC_H_
 
@@ -17,7 +17,7 @@ struct Position {
 };
 
 struct Diagnostic {
-  std::string file;     // path as the user gave it
+  std::string file;  // path as the user gave it
   Position pos;
   std::string path;     // field path, e.g. "metrics[3].labels.region"; may be empty
   std::string message;  // what is wrong, lower case, no trailing period
@@ -46,7 +46,8 @@ class DiagnosticList {
   std::vector<Diagnostic> items_;
 };
 
-// Closest candidate to `word` by edit distance, or "" if none is close enough to be a plausible typo.
+// Closest candidate to `word` by edit distance, or "" if none is close enough to be a plausible
+// typo.
 std::string SuggestClosest(const std::string& word, const std::vector<std::string>& candidates);
 
 }  // namespace bam

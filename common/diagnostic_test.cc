@@ -6,8 +6,8 @@ namespace bam {
 namespace {
 
 TEST(DiagnosticTest, FormatsLocationPathMessageAndHint) {
-  Diagnostic d{"exporter.yml", {14, 9}, "metrics[3].labels", "unknown field \"regoin\"",
-               "\"region\""};
+  Diagnostic d{
+      "exporter.yml", {14, 9}, "metrics[3].labels", "unknown field \"regoin\"", "\"region\""};
   EXPECT_EQ(d.Format(),
             "exporter.yml:14:9: metrics[3].labels: unknown field \"regoin\"\n\tTry \"region\"");
 }
@@ -23,8 +23,7 @@ TEST(DiagnosticListTest, SortsByLineThenColumn) {
   list.Add("a.yml", {2, 7}, "a", "first");
   list.Add("a.yml", {5, 1}, "c", "between");
   list.Sort();
-  EXPECT_EQ(list.Format(),
-            "a.yml:2:7: a: first\na.yml:5:1: c: between\na.yml:5:2: b: second\n");
+  EXPECT_EQ(list.Format(), "a.yml:2:7: a: first\na.yml:5:1: c: between\na.yml:5:2: b: second\n");
 }
 
 TEST(DiagnosticListTest, SortDropsRepeatsOfTheSamePlace) {

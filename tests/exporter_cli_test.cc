@@ -2,7 +2,6 @@
 // --one-shot on stdin. Runs the real binary.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-
 #include <unistd.h>
 
 #include <filesystem>
@@ -34,9 +33,8 @@ class ExporterCliTest : public ::testing::Test {
     return (dir_ / name).string();
   }
   testing::ProcessResult Run(const std::string& args, const std::string& input = "") {
-    return testing::RunShell("cd '" + dir_.string() + "' && '" + BAM_BIN_DIR +
-                                 "/bam-exporter' " + args,
-                             input);
+    return testing::RunShell(
+        "cd '" + dir_.string() + "' && '" + BAM_BIN_DIR + "/bam-exporter' " + args, input);
   }
 
   fs::path dir_;
@@ -68,18 +66,18 @@ TEST_F(ExporterCliTest, MissingConfigFileIsInvalidConfig) {
 // its line and column, exit 1.
 TEST_F(ExporterCliTest, CheckConfigReportsEveryMistakeWithLineAndColumn) {
   Write("broken.yml",
-        "sources:\n"                                               // 1
-        "  - name: web\n"                                          // 2
-        "    file: {paths: [access.log]}\n"                        // 3
-        "    format: regex\n"                                      // 4
-        "    pattern: '^(?P<ip>\\S+ (?P<status>\\d{3}'\n"          // 5 bad regex
-        "metrics:\n"                                               // 6
-        "  - name: bam-checkouts\n"                                // 7 bad metric name
-        "    type: counter\n"                                      // 8
-        "    labls: {status: status}\n"                            // 9 unknown field
-        "  - name: bam_revenue_total\n"                            // 10
-        "    type: counter\n"                                      // 11
-        "    value: lookpu(\"segment\", amount)\n");               // 12 unknown function
+        "sources:\n"                                       // 1
+        "  - name: web\n"                                  // 2
+        "    file: {paths: [access.log]}\n"                // 3
+        "    format: regex\n"                              // 4
+        "    pattern: '^(?P<ip>\\S+ (?P<status>\\d{3}'\n"  // 5 bad regex
+        "metrics:\n"                                       // 6
+        "  - name: bam-checkouts\n"                        // 7 bad metric name
+        "    type: counter\n"                              // 8
+        "    labls: {status: status}\n"                    // 9 unknown field
+        "  - name: bam_revenue_total\n"                    // 10
+        "    type: counter\n"                              // 11
+        "    value: lookpu(\"segment\", amount)\n");       // 12 unknown function
   auto r = Run("--config.file=broken.yml --check-config");
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "");
@@ -104,21 +102,21 @@ TEST_F(ExporterCliTest, CheckConfigReportsEveryMistakeWithLineAndColumn) {
 
 TEST_F(ExporterCliTest, CheckConfigPlacesErrorsInsideBlockScalarsAndLiveOnlyMetrics) {
   Write("block.yml",
-        "sources:\n"                                        // 1
-        "  - name: in\n"                                    // 2
-        "    stdin: {}\n"                                   // 3
-        "    format: json\n"                                // 4
-        "metrics:\n"                                        // 5
-        "  - name: app_lines_total\n"                       // 6
-        "    type: counter\n"                               // 7
-        "    when: |\n"                                     // 8
-        "      log_type == \"x\" and\n"                     // 9
-        "      lookpu(a)\n"                                  // 10 unknown function
-        "  - name: app_order_seconds\n"                     // 11
-        "    type: duration\n"                              // 12
-        "    key: order_id\n"                               // 13
-        "    start: event == \"created\"\n"                 // 14
-        "    end: event === \"shipped\"\n"                  // 15 syntax error
+        "sources:\n"                         // 1
+        "  - name: in\n"                     // 2
+        "    stdin: {}\n"                    // 3
+        "    format: json\n"                 // 4
+        "metrics:\n"                         // 5
+        "  - name: app_lines_total\n"        // 6
+        "    type: counter\n"                // 7
+        "    when: |\n"                      // 8
+        "      log_type == \"x\" and\n"      // 9
+        "      lookpu(a)\n"                  // 10 unknown function
+        "  - name: app_order_seconds\n"      // 11
+        "    type: duration\n"               // 12
+        "    key: order_id\n"                // 13
+        "    start: event == \"created\"\n"  // 14
+        "    end: event === \"shipped\"\n"   // 15 syntax error
         "    timeout: 1h\n");
   auto r = Run("--config.file=block.yml --check-config");
   EXPECT_EQ(r.exit_code, 1);
@@ -162,11 +160,11 @@ TEST_F(ExporterCliTest, OneShotCountsStdinAndPrintsExposition) {
   EXPECT_EQ(v, 1);
   ASSERT_TRUE(parsed.Find("bam_exporter_lines_read_total{source=\"in\"}", &v));
   EXPECT_EQ(v, 5);
-  ASSERT_TRUE(parsed.Find(
-      "bam_exporter_lines_rejected_total{source=\"in\",reason=\"parse_error\"}", &v));
+  ASSERT_TRUE(
+      parsed.Find("bam_exporter_lines_rejected_total{source=\"in\",reason=\"parse_error\"}", &v));
   EXPECT_EQ(v, 1);
-  ASSERT_TRUE(parsed.Find(
-      "bam_exporter_lines_rejected_total{source=\"in\",reason=\"bad_value\"}", &v));
+  ASSERT_TRUE(
+      parsed.Find("bam_exporter_lines_rejected_total{source=\"in\",reason=\"bad_value\"}", &v));
   EXPECT_EQ(v, 1);
 }
 

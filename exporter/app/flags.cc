@@ -12,10 +12,12 @@ struct StringFlag {
 };
 
 constexpr StringFlag kStringFlags[] = {
-    {"config.file", &Flags::config_file},       {"web.listen-address", &Flags::listen_address},
+    {"config.file", &Flags::config_file},
+    {"web.listen-address", &Flags::listen_address},
     {"web.telemetry-path", &Flags::telemetry_path},
     {"storage.positions-file", &Flags::positions_file},
-    {"log.level", &Flags::log_level},           {"log.format", &Flags::log_format},
+    {"log.level", &Flags::log_level},
+    {"log.format", &Flags::log_format},
     {"output", &Flags::output},
 };
 
@@ -25,9 +27,12 @@ struct BoolFlag {
 };
 
 constexpr BoolFlag kBoolFlags[] = {
-    {"check-config", &Flags::check_config}, {"one-shot", &Flags::one_shot},
-    {"backfill", &Flags::backfill},         {"version", &Flags::version},
-    {"help", &Flags::help},                 {"h", &Flags::help},
+    {"check-config", &Flags::check_config},
+    {"one-shot", &Flags::one_shot},
+    {"backfill", &Flags::backfill},
+    {"version", &Flags::version},
+    {"help", &Flags::help},
+    {"h", &Flags::help},
 };
 
 }  // namespace

@@ -11,9 +11,9 @@ struct Flags {
   std::string listen_address = "127.0.0.1:9780";
   std::string telemetry_path = "/metrics";
   std::string positions_file;
-  std::string log_level = "info";       // debug | info | warn | error
-  std::string log_format = "logfmt";    // logfmt | json
-  std::string output;                   // --backfill only
+  std::string log_level = "info";     // debug | info | warn | error
+  std::string log_format = "logfmt";  // logfmt | json
+  std::string output;                 // --backfill only
   bool check_config = false;
   bool one_shot = false;
   bool backfill = false;

@@ -1,12 +1,11 @@
 #include "exporter/app/runner.h"
 
+#include <prometheus/registry.h>
 #include <unistd.h>
 
 #include <cstring>
 #include <memory>
 #include <optional>
-
-#include <prometheus/registry.h>
 
 #include "exporter/app/log.h"
 #include "exporter/config/config.h"
@@ -41,8 +40,8 @@ std::unique_ptr<Loaded> Load(const Flags& flags, std::FILE* err) {
   std::vector<std::string> warnings;
   loaded->self = std::make_unique<SelfMetrics>(loaded->registry, BAM_VERSION);
   loaded->store = std::make_unique<MetricStore>(loaded->registry, loaded->self.get());
-  loaded->pipeline = Pipeline::Build(loaded->config, loaded->store.get(), loaded->self.get(),
-                                     &diags, &warnings);
+  loaded->pipeline =
+      Pipeline::Build(loaded->config, loaded->store.get(), loaded->self.get(), &diags, &warnings);
   if (!diags.empty()) {
     diags.Sort();
     std::string text = diags.Format();

@@ -141,8 +141,7 @@ std::optional<Config> ParseConfig(const std::string& text, const std::string& fi
   return config;
 }
 
-std::optional<Config> LoadConfig(const std::string& path, DiagnosticList* diags,
-                                 Config* partial) {
+std::optional<Config> LoadConfig(const std::string& path, DiagnosticList* diags, Config* partial) {
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec)) {
     diags->Add(path, Position{}, "", "cannot read config file: it is a directory");

@@ -25,7 +25,7 @@ namespace bam::exporter {
 struct ExprText {
   std::string text;
   Position pos;
-  std::string path;   // e.g. "metrics[2].labels.status"
+  std::string path;  // e.g. "metrics[2].labels.status"
   bool empty() const { return text.empty(); }
 };
 
@@ -34,86 +34,86 @@ enum class SourceFormat { kJson, kLogfmt, kRegex };
 enum class StartAt { kEnd, kBeginning };
 
 struct FileSourceConfig {
-  std::vector<std::string> paths;   // globs, resolved relative to the config file's directory
-  StartAt start_at = StartAt::kEnd; // default end: only for files never seen before
+  std::vector<std::string> paths;    // globs, resolved relative to the config file's directory
+  StartAt start_at = StartAt::kEnd;  // default end: only for files never seen before
 };
 
 struct HttpSourceConfig {
-  std::string path = "/ingest";           // default "/ingest"
-  uint64_t max_body_bytes = 10 << 20;     // default 10 MiB
-  std::string bearer_token;               // optional; empty = no auth
+  std::string path = "/ingest";        // default "/ingest"
+  uint64_t max_body_bytes = 10 << 20;  // default 10 MiB
+  std::string bearer_token;            // optional; empty = no auth
 };
 
 struct KafkaSourceConfig {
   std::vector<std::string> brokers;
   std::vector<std::string> topics;
-  std::string group = "bam-exporter";           // default "bam-exporter"
-  std::map<std::string, std::string> properties; // passed to librdkafka as is
+  std::string group = "bam-exporter";             // default "bam-exporter"
+  std::map<std::string, std::string> properties;  // passed to librdkafka as is
 };
 
 struct TimestampConfig {
-  std::string field;                // field path
-  std::string layout = "rfc3339";   // default "rfc3339"; rfc3339 | unix | unix_ms | contains '%'
-  Position pos;                     // position of the `timestamp:` value
-  Position layout_pos;              // first character of the layout text (pos when not written)
+  std::string field;               // field path
+  std::string layout = "rfc3339";  // default "rfc3339"; rfc3339 | unix | unix_ms | contains '%'
+  Position pos;                    // position of the `timestamp:` value
+  Position layout_pos;             // first character of the layout text (pos when not written)
 };
 
 struct SourceConfig {
   std::string name;
-  Position pos;                            // position of the source's mapping
-  std::string path;                        // "sources[1]", for messages
+  Position pos;      // position of the source's mapping
+  std::string path;  // "sources[1]", for messages
   SourceKind kind = SourceKind::kFile;
   FileSourceConfig file;
   HttpSourceConfig http;
   KafkaSourceConfig kafka;
   SourceFormat format = SourceFormat::kJson;
-  ExprText pattern;                        // regex format only (RE2 syntax, named groups)
+  ExprText pattern;  // regex format only (RE2 syntax, named groups)
   std::optional<TimestampConfig> timestamp;
-  uint64_t max_line_bytes = 1 << 20;       // default 1 MiB; longer lines: reason="too_long"
+  uint64_t max_line_bytes = 1 << 20;  // default 1 MiB; longer lines: reason="too_long"
 };
 
 struct LookupConfig {
   std::string name;
   Position pos;
-  std::string path;       // "lookups.<name>"
-  std::string csv;        // resolved relative to the config file's directory
+  std::string path;  // "lookups.<name>"
+  std::string csv;   // resolved relative to the config file's directory
   std::string csv_as_written;
-  std::string key;        // column holding the key
-  std::string value;      // column holding the value
-  std::string default_value;   // returned for a missing key; default ""
+  std::string key;            // column holding the key
+  std::string value;          // column holding the value
+  std::string default_value;  // returned for a missing key; default ""
 };
 
 enum class MetricType { kCounter, kGauge, kHistogram, kUnique, kDuration };
 
 struct LabelConfig {
   std::string name;
-  Position pos;        // position of the label name
+  Position pos;  // position of the label name
   ExprText expr;
 };
 
 struct MetricConfig {
   std::string name;
-  Position pos;                       // position of the metric's mapping
-  std::string path;                   // "metrics[3]"
+  Position pos;      // position of the metric's mapping
+  std::string path;  // "metrics[3]"
   MetricType type = MetricType::kCounter;
   std::string help;
-  std::vector<std::string> sources;   // empty = all sources
-  ExprText when;                      // empty = every line
-  ExprText value;                     // empty = 1 for counters; required for gauge, histogram
-  ExprText each;                      // empty = once per line
-  std::vector<LabelConfig> labels;    // in file order
-  uint64_t max_series = 0;            // 0 = unlimited
-  std::vector<double> buckets;        // histogram, duration; empty = default buckets
-  ExprText key;                       // unique, duration
-  int64_t window_ms = 0;              // unique
-  ExprText start, end;                // duration
-  int64_t timeout_ms = 0;             // duration
-  int64_t expire_after_ms = 0;        // 0 = never
+  std::vector<std::string> sources;  // empty = all sources
+  ExprText when;                     // empty = every line
+  ExprText value;                    // empty = 1 for counters; required for gauge, histogram
+  ExprText each;                     // empty = once per line
+  std::vector<LabelConfig> labels;   // in file order
+  uint64_t max_series = 0;           // 0 = unlimited
+  std::vector<double> buckets;       // histogram, duration; empty = default buckets
+  ExprText key;                      // unique, duration
+  int64_t window_ms = 0;             // unique
+  ExprText start, end;               // duration
+  int64_t timeout_ms = 0;            // duration
+  int64_t expire_after_ms = 0;       // 0 = never
 };
 
 struct Config {
-  std::string file;                   // path as given on the command line
-  std::string dir;                    // directory of the config file
+  std::string file;  // path as given on the command line
+  std::string dir;   // directory of the config file
   std::vector<SourceConfig> sources;
   std::vector<LookupConfig> lookups;
   std::vector<MetricConfig> metrics;

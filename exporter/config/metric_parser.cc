@@ -167,10 +167,10 @@ class MetricParser {
     if (first.path == m.path || first.type != m.type) return;  // reported by ParseName
     const Field* name = fields.Get("name");
     if (first.labels != labels) {
-      r_->Error(*name,
-                "metric \"" + m.name + "\" is also fed by " + first.path +
-                    " with other label names",
-                "the same label names in every mapping of a metric, or another name");
+      r_->Error(
+          *name,
+          "metric \"" + m.name + "\" is also fed by " + first.path + " with other label names",
+          "the same label names in every mapping of a metric, or another name");
     } else if (first.buckets != m.buckets) {
       r_->Error(*name,
                 "metric \"" + m.name + "\" is also fed by " + first.path + " with other buckets",

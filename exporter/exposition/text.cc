@@ -1,9 +1,9 @@
 #include "exporter/exposition/text.h"
 
+#include <prometheus/text_serializer.h>
+
 #include <algorithm>
 #include <sstream>
-
-#include <prometheus/text_serializer.h>
 
 namespace bam::exporter {
 

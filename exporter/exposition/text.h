@@ -5,11 +5,11 @@
 #ifndef BAM_EXPORTER_EXPOSITION_TEXT_H_
 #define BAM_EXPORTER_EXPOSITION_TEXT_H_
 
-#include <string>
-#include <vector>
-
 #include <prometheus/metric_family.h>
 #include <prometheus/registry.h>
+
+#include <string>
+#include <vector>
 
 namespace bam::exporter {
 

@@ -14,9 +14,10 @@ std::vector<std::vector<std::string>> Fields(const std::vector<CsvRow>& rows) {
 TEST(CsvReaderTest, ReadsQuotedFieldsBomAndCrlf) {
   std::vector<CsvRow> rows;
   std::string error;
-  ASSERT_TRUE(ParseCsv("\xEF\xBB\xBFid,name\r\n1,\"Smith, John\"\r\n2,\"say \"\"hi\"\"\"\r\n"
-                       "3,\"two\nlines\"\r\n\r\n4,\r\n",
-                       &rows, &error))
+  ASSERT_TRUE(
+      ParseCsv("\xEF\xBB\xBFid,name\r\n1,\"Smith, John\"\r\n2,\"say \"\"hi\"\"\"\r\n"
+               "3,\"two\nlines\"\r\n\r\n4,\r\n",
+               &rows, &error))
       << error;
   using V = std::vector<std::string>;
   EXPECT_EQ(Fields(rows), (std::vector<V>{{"id", "name"},
@@ -45,8 +46,9 @@ TEST(CsvReaderTest, ReportsMalformedQuotesWithLines) {
   EXPECT_FALSE(ParseCsv("a,b\n1,\"open\n2,3\n", &rows, &error));
   EXPECT_EQ(error, "line 2: unterminated quoted field");
   EXPECT_FALSE(ParseCsv("a,b\n\"x\"y,2\n", &rows, &error));
-  EXPECT_EQ(error, "line 2: unexpected \"y\" after a closing quote (quotes inside a quoted field "
-                   "are written \"\")");
+  EXPECT_EQ(error,
+            "line 2: unexpected \"y\" after a closing quote (quotes inside a quoted field "
+            "are written \"\")");
 }
 
 }  // namespace

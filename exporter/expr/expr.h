@@ -1,4 +1,5 @@
-// Expressions of the exporter's config (`when`, `value`, label values, `each`, `key`, `start`, `end`).
+// Expressions of the exporter's config (`when`, `value`, label values, `each`, `key`, `start`,
+// `end`).
 //
 // Compiled once at load time into an immutable tree; evaluated per line against a Record.
 // Language (see docs/configuration.md):
@@ -6,32 +7,37 @@
 //   inside `each:`, `item` is the current element (item.price);
 //   literals "string" (with \" \\ \n \t escapes), numbers, true, false, null;
 //   == != < <= > >=, and or not, in ["a", "b"], matches "regex" (RE2, compiled once), + - * /, ( );
-//   functions lookup(table, key), lower(x), upper(x), exists(field), coalesce(a, b, ...), number(x),
-//   string(x).
+//   functions lookup(table, key), lower(x), upper(x), exists(field), coalesce(a, b, ...),
+//   number(x), string(x).
 // Semantics (docs/configuration.md repeats them for users):
 //   - A missing field is null; a JSON null is indistinguishable from a missing field.
-//   - Any comparison (== != < <= > >=) with a null operand is false, `!=` included. Comparing with a
+//   - Any comparison (== != < <= > >=) with a null operand is false, `!=` included. Comparing with
+//   a
 //     literal null is therefore a compile error (use exists()).
 //   - number vs number compares numerically; string vs string compares bytewise (lexicographic for
 //     < <= > >=, so "10" < "9"); number vs string compares numerically when the string is numeric
-//     (see ValueToNumber). Any other pair (e.g. a non-numeric string vs a number, a bool vs a string)
-//     is "not comparable": == is false, != is true, < <= > >= are false. Booleans only support == and
+//     (see ValueToNumber). Any other pair (e.g. a non-numeric string vs a number, a bool vs a
+//     string) is "not comparable": == is false, != is true, < <= > >= are false. Booleans only
+//     support == and
 //     != between themselves.
-//   - + - * / and unary minus convert numeric strings; any other non-number operand gives null, as do
+//   - + - * / and unary minus convert numeric strings; any other non-number operand gives null, as
+//   do
 //     division by zero and a non-finite result.
 //   - `and`/`or` short-circuit, treat only boolean true as true, and always give a boolean.
 //     `not x` gives the negation of a boolean, and null for anything else (so `when: not status`
 //     never matches).
 //   - `x in [lit, ...]` is true when x == some element (same rules as ==); list elements must be
-//     literals. `x matches "re"` is RE2 partial matching (unanchored: use ^...$ to anchor) on a string,
-//     or on a number or boolean formatted as a label value; null and others give false. The pattern
-//     must be a string literal and is compiled once.
-//   - lookup("table", key): the key is a string, or a number/boolean formatted as a label value; the
+//     literals. `x matches "re"` is RE2 partial matching (unanchored: use ^...$ to anchor) on a
+//     string, or on a number or boolean formatted as a label value; null and others give false. The
+//     pattern must be a string literal and is compiled once.
+//   - lookup("table", key): the key is a string, or a number/boolean formatted as a label value;
+//   the
 //     result is the table's value, or the table's default when the key is absent, null, an array or
 //     an object. The table name must be a string literal naming a configured table.
 //   - lower(x)/upper(x): ASCII case mapping of a string (numbers and booleans are formatted first);
 //     null for null, arrays and objects.
-//   - exists(field): true when the field (or item / item.x) is not null. The argument must be a field.
+//   - exists(field): true when the field (or item / item.x) is not null. The argument must be a
+//   field.
 //   - coalesce(a, b, ...): the first non-null argument, or null (the empty string is not null).
 //   - number(x): x as a number (numeric strings converted), else null; booleans are not numbers.
 //   - string(x): x as a string (numbers in shortest round-trip form, booleans "true"/"false"), null
@@ -40,9 +46,9 @@
 //     it through Record::Member.
 // Strings: the escapes \" \\ \n \t are decoded; any other backslash sequence is kept as written, so
 // regexes read naturally (`path matches "^/api/\d+$"`). Words `and or not in matches true false
-// null` are reserved and cannot start a field path (`a.in` is fine). Nesting (parentheses, operators,
-// function calls) is limited to kMaxExprDepth levels so that neither compiling nor evaluating can
-// exhaust the stack.
+// null` are reserved and cannot start a field path (`a.in` is fine). Nesting (parentheses,
+// operators, function calls) is limited to kMaxExprDepth levels so that neither compiling nor
+// evaluating can exhaust the stack.
 //
 // CompiledExpr is immutable and thread-safe to evaluate from several threads, each with its own
 // EvalScratch.
@@ -64,8 +70,8 @@ namespace bam::exporter {
 // A compile error at byte `offset` of the expression text.
 struct ExprError {
   size_t offset = 0;
-  std::string message;   // e.g. `unknown function "lookpu"`
-  std::string hint;      // e.g. `lookup(table, key)`; may be empty
+  std::string message;  // e.g. `unknown function "lookpu"`
+  std::string hint;     // e.g. `lookup(table, key)`; may be empty
 };
 
 struct ExprOptions {

@@ -10,23 +10,40 @@ constexpr int kComparisonPrecedence = 4;
 
 const char* OpText(AstOp op) {
   switch (op) {
-    case AstOp::kOr: return "or";
-    case AstOp::kAnd: return "and";
-    case AstOp::kNot: return "not";
-    case AstOp::kNeg: return "-";
-    case AstOp::kEq: return "==";
-    case AstOp::kNe: return "!=";
-    case AstOp::kLt: return "<";
-    case AstOp::kLe: return "<=";
-    case AstOp::kGt: return ">";
-    case AstOp::kGe: return ">=";
-    case AstOp::kIn: return "in";
-    case AstOp::kMatches: return "matches";
-    case AstOp::kAdd: return "+";
-    case AstOp::kSub: return "-";
-    case AstOp::kMul: return "*";
-    case AstOp::kDiv: return "/";
-    case AstOp::kNone: break;
+    case AstOp::kOr:
+      return "or";
+    case AstOp::kAnd:
+      return "and";
+    case AstOp::kNot:
+      return "not";
+    case AstOp::kNeg:
+      return "-";
+    case AstOp::kEq:
+      return "==";
+    case AstOp::kNe:
+      return "!=";
+    case AstOp::kLt:
+      return "<";
+    case AstOp::kLe:
+      return "<=";
+    case AstOp::kGt:
+      return ">";
+    case AstOp::kGe:
+      return ">=";
+    case AstOp::kIn:
+      return "in";
+    case AstOp::kMatches:
+      return "matches";
+    case AstOp::kAdd:
+      return "+";
+    case AstOp::kSub:
+      return "-";
+    case AstOp::kMul:
+      return "*";
+    case AstOp::kDiv:
+      return "/";
+    case AstOp::kNone:
+      break;
   }
   return "?";
 }
@@ -50,11 +67,21 @@ void WriteList(const AstNode& node, std::string* out) {
 
 void Write(const AstNode& node, std::string* out) {
   switch (node.kind) {
-    case AstKind::kField: *out += node.text; return;
-    case AstKind::kString: *out += QuoteString(node.text); return;
-    case AstKind::kNumber: *out += FormatLiteralNumber(node.number); return;
-    case AstKind::kBool: *out += node.boolean ? "true" : "false"; return;
-    case AstKind::kNull: *out += "null"; return;
+    case AstKind::kField:
+      *out += node.text;
+      return;
+    case AstKind::kString:
+      *out += QuoteString(node.text);
+      return;
+    case AstKind::kNumber:
+      *out += FormatLiteralNumber(node.number);
+      return;
+    case AstKind::kBool:
+      *out += node.boolean ? "true" : "false";
+      return;
+    case AstKind::kNull:
+      *out += "null";
+      return;
     case AstKind::kList:
       *out += '[';
       WriteList(node, out);
@@ -90,16 +117,31 @@ void Write(const AstNode& node, std::string* out) {
 
 int Precedence(const AstNode& node) {
   switch (node.op) {
-    case AstOp::kOr: return 1;
-    case AstOp::kAnd: return 2;
-    case AstOp::kNot: return 3;
-    case AstOp::kEq: case AstOp::kNe: case AstOp::kLt: case AstOp::kLe: case AstOp::kGt:
-    case AstOp::kGe: case AstOp::kIn: case AstOp::kMatches:
+    case AstOp::kOr:
+      return 1;
+    case AstOp::kAnd:
+      return 2;
+    case AstOp::kNot:
+      return 3;
+    case AstOp::kEq:
+    case AstOp::kNe:
+    case AstOp::kLt:
+    case AstOp::kLe:
+    case AstOp::kGt:
+    case AstOp::kGe:
+    case AstOp::kIn:
+    case AstOp::kMatches:
       return kComparisonPrecedence;
-    case AstOp::kAdd: case AstOp::kSub: return 5;
-    case AstOp::kMul: case AstOp::kDiv: return 6;
-    case AstOp::kNeg: return 7;
-    case AstOp::kNone: break;
+    case AstOp::kAdd:
+    case AstOp::kSub:
+      return 5;
+    case AstOp::kMul:
+    case AstOp::kDiv:
+      return 6;
+    case AstOp::kNeg:
+      return 7;
+    case AstOp::kNone:
+      break;
   }
   return 8;
 }

@@ -1,7 +1,8 @@
 // Syntax tree of an expression, as the parser builds it, and its canonical text (the unparser).
 //
 // Each node keeps the byte offset of the token that names it (operator, literal, field, function)
-// so later checks can point at it. Value type; not thread-safe to mutate, safe to read concurrently.
+// so later checks can point at it. Value type; not thread-safe to mutate, safe to read
+// concurrently.
 #ifndef BAM_EXPORTER_EXPR_EXPR_AST_H_
 #define BAM_EXPORTER_EXPR_EXPR_AST_H_
 
@@ -15,11 +16,22 @@ enum class AstKind { kField, kString, kNumber, kBool, kNull, kList, kCall, kUnar
 
 enum class AstOp {
   kNone,
-  kOr, kAnd,
-  kNot, kNeg,                          // unary
-  kEq, kNe, kLt, kLe, kGt, kGe,        // comparisons
-  kIn, kMatches,
-  kAdd, kSub, kMul, kDiv,
+  kOr,
+  kAnd,
+  kNot,
+  kNeg,  // unary
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,  // comparisons
+  kIn,
+  kMatches,
+  kAdd,
+  kSub,
+  kMul,
+  kDiv,
 };
 
 struct AstNode {

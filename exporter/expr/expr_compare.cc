@@ -10,12 +10,18 @@ namespace {
 template <typename T>
 bool Ordered(CmpOp op, const T& a, const T& b) {
   switch (op) {
-    case CmpOp::kEq: return a == b;
-    case CmpOp::kNe: return a != b;
-    case CmpOp::kLt: return a < b;
-    case CmpOp::kLe: return a <= b;
-    case CmpOp::kGt: return a > b;
-    case CmpOp::kGe: return a >= b;
+    case CmpOp::kEq:
+      return a == b;
+    case CmpOp::kNe:
+      return a != b;
+    case CmpOp::kLt:
+      return a < b;
+    case CmpOp::kLe:
+      return a <= b;
+    case CmpOp::kGt:
+      return a > b;
+    case CmpOp::kGe:
+      return a >= b;
   }
   return false;
 }
@@ -63,7 +69,8 @@ class CompareConstantNode final : public Node {
 
 class InNode final : public Node {
  public:
-  InNode(NodePtr left, std::vector<Constant> list) : left_(std::move(left)), list_(std::move(list)) {}
+  InNode(NodePtr left, std::vector<Constant> list)
+      : left_(std::move(left)), list_(std::move(list)) {}
   Value Eval(const Record& r, const Value* item, EvalScratch* s) const override {
     return Value::Bool(Test(r, item, s));
   }
@@ -81,7 +88,8 @@ class InNode final : public Node {
   std::vector<Constant> list_;
 };
 
-// A pattern without regex syntax is matched with a substring search, RE2 being much slower to start.
+// A pattern without regex syntax is matched with a substring search, RE2 being much slower to
+// start.
 bool IsPlainLiteral(std::string_view pattern) {
   for (char c : pattern) {
     if (std::string_view("\\.+*?()|[]{}^$").find(c) != std::string_view::npos) return false;
@@ -92,8 +100,9 @@ bool IsPlainLiteral(std::string_view pattern) {
 class MatchesNode final : public Node {
  public:
   MatchesNode(NodePtr left, std::unique_ptr<RE2> re)
-      : left_(std::move(left)), re_(std::move(re)), literal_(IsPlainLiteral(re_->pattern()) &&
-                                                             re_->options().case_sensitive()) {}
+      : left_(std::move(left)),
+        re_(std::move(re)),
+        literal_(IsPlainLiteral(re_->pattern()) && re_->options().case_sensitive()) {}
   Value Eval(const Record& r, const Value* item, EvalScratch* s) const override {
     return Value::Bool(Test(r, item, s));
   }
@@ -118,7 +127,8 @@ bool CompareValues(CmpOp op, const Value& a, const Value& b) {
   if (a.kind == ValueKind::kNumber && b.kind == ValueKind::kNumber) {
     return Ordered(op, a.number, b.number);
   }
-  if (a.kind == ValueKind::kString && b.kind == ValueKind::kString) return Ordered(op, a.str, b.str);
+  if (a.kind == ValueKind::kString && b.kind == ValueKind::kString)
+    return Ordered(op, a.str, b.str);
   if ((a.kind == ValueKind::kNumber && b.kind == ValueKind::kString) ||
       (a.kind == ValueKind::kString && b.kind == ValueKind::kNumber)) {
     double x = 0, y = 0;
@@ -133,11 +143,16 @@ bool CompareValues(CmpOp op, const Value& a, const Value& b) {
 
 CmpOp Mirror(CmpOp op) {
   switch (op) {
-    case CmpOp::kLt: return CmpOp::kGt;
-    case CmpOp::kLe: return CmpOp::kGe;
-    case CmpOp::kGt: return CmpOp::kLt;
-    case CmpOp::kGe: return CmpOp::kLe;
-    default: return op;
+    case CmpOp::kLt:
+      return CmpOp::kGt;
+    case CmpOp::kLe:
+      return CmpOp::kGe;
+    case CmpOp::kGt:
+      return CmpOp::kLt;
+    case CmpOp::kGe:
+      return CmpOp::kLe;
+    default:
+      return op;
   }
 }
 
@@ -166,10 +181,14 @@ Constant Constant::OfBool(bool b) {
 
 Value Constant::ToValue() const {
   switch (kind) {
-    case ValueKind::kString: return Value::String(str);
-    case ValueKind::kNumber: return Value::Number(number);
-    case ValueKind::kBool: return Value::Bool(boolean);
-    default: return Value::Null();
+    case ValueKind::kString:
+      return Value::String(str);
+    case ValueKind::kNumber:
+      return Value::Number(number);
+    case ValueKind::kBool:
+      return Value::Bool(boolean);
+    default:
+      return Value::Null();
   }
 }
 

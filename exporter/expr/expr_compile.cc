@@ -52,17 +52,25 @@ class Compiler {
   // Returns nullptr after recording errors; keeps walking siblings so that all are reported.
   NodePtr Build(const AstNode& n) {
     switch (n.kind) {
-      case AstKind::kField: return Field(n);
-      case AstKind::kString: return expr_internal::MakeConstant(Constant::OfString(n.text));
-      case AstKind::kNumber: return expr_internal::MakeConstant(Constant::OfNumber(n.number));
-      case AstKind::kBool: return expr_internal::MakeConstant(Constant::OfBool(n.boolean));
-      case AstKind::kNull: return expr_internal::MakeNull();
+      case AstKind::kField:
+        return Field(n);
+      case AstKind::kString:
+        return expr_internal::MakeConstant(Constant::OfString(n.text));
+      case AstKind::kNumber:
+        return expr_internal::MakeConstant(Constant::OfNumber(n.number));
+      case AstKind::kBool:
+        return expr_internal::MakeConstant(Constant::OfBool(n.boolean));
+      case AstKind::kNull:
+        return expr_internal::MakeNull();
       case AstKind::kList:
         BuildAll(n);
         return Error(n.offset, "a list is only allowed after \"in\"", "x in [\"a\", \"b\"]");
-      case AstKind::kCall: return Call(n);
-      case AstKind::kUnary: return Unary(n);
-      case AstKind::kBinary: return Binary(n);
+      case AstKind::kCall:
+        return Call(n);
+      case AstKind::kUnary:
+        return Unary(n);
+      case AstKind::kBinary:
+        return Binary(n);
     }
     return nullptr;
   }
@@ -81,7 +89,8 @@ class Compiler {
 
   NodePtr Field(const AstNode& n) {
     FieldPath path;
-    if (!FieldPath::Parse(n.text, &path)) return Error(n.offset, "invalid field path \"" + n.text + "\"");
+    if (!FieldPath::Parse(n.text, &path))
+      return Error(n.offset, "invalid field path \"" + n.text + "\"");
     if (path.segments[0].is_index || path.segments[0].key != "item") {
       return expr_internal::MakeField(std::move(path));
     }
@@ -98,9 +107,15 @@ class Compiler {
   // A literal usable as a constant operand: string, number, boolean, or a negated number.
   static bool LiteralConstant(const AstNode& n, Constant* out) {
     switch (n.kind) {
-      case AstKind::kString: *out = Constant::OfString(n.text); return true;
-      case AstKind::kNumber: *out = Constant::OfNumber(n.number); return true;
-      case AstKind::kBool: *out = Constant::OfBool(n.boolean); return true;
+      case AstKind::kString:
+        *out = Constant::OfString(n.text);
+        return true;
+      case AstKind::kNumber:
+        *out = Constant::OfNumber(n.number);
+        return true;
+      case AstKind::kBool:
+        *out = Constant::OfBool(n.boolean);
+        return true;
       case AstKind::kUnary:
         if (n.op == AstOp::kNeg && LiteralConstant(*n.children[0], out) &&
             out->kind == ValueKind::kNumber) {
@@ -124,30 +139,45 @@ class Compiler {
 
   NodePtr Binary(const AstNode& n) {
     switch (n.op) {
-      case AstOp::kIn: return In(n);
-      case AstOp::kMatches: return Matches(n);
-      case AstOp::kEq: return Compare(n, CmpOp::kEq);
-      case AstOp::kNe: return Compare(n, CmpOp::kNe);
-      case AstOp::kLt: return Compare(n, CmpOp::kLt);
-      case AstOp::kLe: return Compare(n, CmpOp::kLe);
-      case AstOp::kGt: return Compare(n, CmpOp::kGt);
-      case AstOp::kGe: return Compare(n, CmpOp::kGe);
-      default: break;
+      case AstOp::kIn:
+        return In(n);
+      case AstOp::kMatches:
+        return Matches(n);
+      case AstOp::kEq:
+        return Compare(n, CmpOp::kEq);
+      case AstOp::kNe:
+        return Compare(n, CmpOp::kNe);
+      case AstOp::kLt:
+        return Compare(n, CmpOp::kLt);
+      case AstOp::kLe:
+        return Compare(n, CmpOp::kLe);
+      case AstOp::kGt:
+        return Compare(n, CmpOp::kGt);
+      case AstOp::kGe:
+        return Compare(n, CmpOp::kGe);
+      default:
+        break;
     }
     NodePtr left = Build(*n.children[0]);
     NodePtr right = Build(*n.children[1]);
     if (!left || !right) return nullptr;
     switch (n.op) {
-      case AstOp::kAnd: return expr_internal::MakeAnd(std::move(left), std::move(right));
-      case AstOp::kOr: return expr_internal::MakeOr(std::move(left), std::move(right));
+      case AstOp::kAnd:
+        return expr_internal::MakeAnd(std::move(left), std::move(right));
+      case AstOp::kOr:
+        return expr_internal::MakeOr(std::move(left), std::move(right));
       case AstOp::kAdd:
-        return expr_internal::MakeArith(expr_internal::ArithOp::kAdd, std::move(left), std::move(right));
+        return expr_internal::MakeArith(expr_internal::ArithOp::kAdd, std::move(left),
+                                        std::move(right));
       case AstOp::kSub:
-        return expr_internal::MakeArith(expr_internal::ArithOp::kSub, std::move(left), std::move(right));
+        return expr_internal::MakeArith(expr_internal::ArithOp::kSub, std::move(left),
+                                        std::move(right));
       case AstOp::kMul:
-        return expr_internal::MakeArith(expr_internal::ArithOp::kMul, std::move(left), std::move(right));
+        return expr_internal::MakeArith(expr_internal::ArithOp::kMul, std::move(left),
+                                        std::move(right));
       case AstOp::kDiv:
-        return expr_internal::MakeArith(expr_internal::ArithOp::kDiv, std::move(left), std::move(right));
+        return expr_internal::MakeArith(expr_internal::ArithOp::kDiv, std::move(left),
+                                        std::move(right));
       default:
         return Error(n.offset, "internal error: unknown operator");
     }
@@ -194,7 +224,8 @@ class Compiler {
       } else {
         ok = false;
         Build(*e);  // its own errors first, if any
-        Error(e->offset, "a list after \"in\" may only hold literals (strings, numbers, true, false)",
+        Error(e->offset,
+              "a list after \"in\" may only hold literals (strings, numbers, true, false)",
               "x in [\"a\", \"b\"], or x == y for a field");
       }
     }
@@ -228,9 +259,8 @@ class Compiler {
       std::string lowered = n.text;
       for (char& c : lowered) c = static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
       std::string guess = SuggestClosest(lowered, expr_internal::FunctionNames());
-      std::string hint = guess.empty()
-                             ? "one of " + JoinNames(expr_internal::FunctionNames())
-                             : std::string(expr_internal::FindFunction(guess)->signature);
+      std::string hint = guess.empty() ? "one of " + JoinNames(expr_internal::FunctionNames())
+                                       : std::string(expr_internal::FindFunction(guess)->signature);
       return Error(n.offset, "unknown function \"" + n.text + "\"", hint);
     }
     size_t count = n.children.size();
@@ -241,8 +271,8 @@ class Compiler {
                                  : std::to_string(f->min_args);
       return Error(n.offset,
                    std::string(f->name) + "() takes " + expected +
-                       (f->min_args == 1 ? " argument" : " arguments") +
-                       ", got " + std::to_string(count),
+                       (f->min_args == 1 ? " argument" : " arguments") + ", got " +
+                       std::to_string(count),
                    std::string(f->signature));
     }
     if (f->name == "lookup") return Lookup(n);

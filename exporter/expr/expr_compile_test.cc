@@ -60,8 +60,9 @@ TEST_F(ExprCompileTest, ReportsErrorsWithOffsetsMessagesAndHints) {
       {"a == LOWER(b)", 5, "unknown function \"LOWER\"", "lower(x)"},
       {"frobnicate(b)", 0, "unknown function \"frobnicate\"",
        "one of coalesce, exists, lookup, lower, number, string, upper"},
-      {"a.b(c)", 0, "unknown function \"a.b\"", "one of coalesce, exists, lookup, lower, number, "
-                                              "string, upper"},
+      {"a.b(c)", 0, "unknown function \"a.b\"",
+       "one of coalesce, exists, lookup, lower, number, "
+       "string, upper"},
       {"lower(a, b)", 0, "lower() takes 1 argument, got 2", "lower(x)"},
       {"x == upper()", 5, "upper() takes 1 argument, got 0", "upper(x)"},
       {"coalesce()", 0, "coalesce() takes at least 1 argument, got 0", "coalesce(a, b, ...)"},
@@ -74,13 +75,15 @@ TEST_F(ExprCompileTest, ReportsErrorsWithOffsetsMessagesAndHints) {
       {"exists(\"a\")", 7, "exists() takes a field name", "exists(field)"},
       {"item.price > 0", 0, "\"item\" is only defined in a metric with \"each:\"",
        "each: <array field> on the metric, or the field's full path"},
-      {"a + item", 4, "\"item\" is only defined", "each: <array field> on the metric, or the "
-                                                 "field's full path"},
+      {"a + item", 4, "\"item\" is only defined",
+       "each: <array field> on the metric, or the "
+       "field's full path"},
       {"a matches b", 10, "the pattern after \"matches\" must be a string literal",
        "x matches \"^/api/\""},
       {"a matches \"(\"", 10, "invalid regular expression: missing ): (",
        "RE2 syntax, e.g. \"^/api/[0-9]+$\""},
-      {"a matches \"x{2,1}\"", 10, "invalid regular expression", "RE2 syntax, e.g. \"^/api/[0-9]+$\""},
+      {"a matches \"x{2,1}\"", 10, "invalid regular expression",
+       "RE2 syntax, e.g. \"^/api/[0-9]+$\""},
       {"a in b", 5, "expected a list of literals after \"in\"", "x in [\"a\", \"b\"]"},
       {"a in [\"x\", b]", 11, "a list after \"in\" may only hold literals",
        "x in [\"a\", \"b\"], or x == y for a field"},

@@ -1,7 +1,7 @@
+#include <gtest/gtest.h>
+
 #include <chrono>
 #include <cstdio>
-
-#include <gtest/gtest.h>
 
 #include "exporter/expr/expr.h"
 #include "exporter/expr/testing/alloc_counter.h"
@@ -25,12 +25,18 @@ constexpr char kRecord[] = R"({
 std::string Show(const Value& v) {
   char buf[32];
   switch (v.kind) {
-    case ValueKind::kNull: return "null";
-    case ValueKind::kBool: return v.boolean ? "true" : "false";
-    case ValueKind::kNumber: return "n:" + std::string(FormatNumber(v.number, buf));
-    case ValueKind::kString: return "s:" + std::string(v.str);
-    case ValueKind::kArray: return "array";
-    case ValueKind::kObject: return "object";
+    case ValueKind::kNull:
+      return "null";
+    case ValueKind::kBool:
+      return v.boolean ? "true" : "false";
+    case ValueKind::kNumber:
+      return "n:" + std::string(FormatNumber(v.number, buf));
+    case ValueKind::kString:
+      return "s:" + std::string(v.str);
+    case ValueKind::kArray:
+      return "array";
+    case ValueKind::kObject:
+      return "object";
   }
   return "?";
 }

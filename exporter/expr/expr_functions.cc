@@ -20,7 +20,8 @@ class LookupNode final : public Node {
   Value Eval(const Record& r, const Value* item, EvalScratch* s) const override {
     char buf[32];
     std::string_view key;
-    if (!ValueText(key_->Eval(r, item, s), buf, &key)) return Value::String(table_->default_value());
+    if (!ValueText(key_->Eval(r, item, s), buf, &key))
+      return Value::String(table_->default_value());
     return Value::String(table_->Find(key));
   }
 
@@ -51,7 +52,9 @@ class CaseNode final : public Node {
   }
 
  private:
-  static bool NeedsChange(char c) { return kUpper ? (c >= 'a' && c <= 'z') : (c >= 'A' && c <= 'Z'); }
+  static bool NeedsChange(char c) {
+    return kUpper ? (c >= 'a' && c <= 'z') : (c >= 'A' && c <= 'Z');
+  }
   NodePtr arg_;
 };
 

@@ -1,10 +1,10 @@
 // Replays the fuzz_expr property on the seed corpus and on every input the fuzzer found a crash
 // with, so they stay fixed in builds without libFuzzer.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "exporter/expr/testing/expr_fuzz_check.h"
 

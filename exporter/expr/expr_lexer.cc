@@ -19,8 +19,8 @@ struct Keyword {
   TokenKind kind;
 };
 constexpr Keyword kKeywords[] = {
-    {"true", TokenKind::kTrue}, {"false", TokenKind::kFalse}, {"null", TokenKind::kNull},
-    {"and", TokenKind::kAnd},   {"or", TokenKind::kOr},       {"not", TokenKind::kNot},
+    {"true", TokenKind::kTrue}, {"false", TokenKind::kFalse},     {"null", TokenKind::kNull},
+    {"and", TokenKind::kAnd},   {"or", TokenKind::kOr},           {"not", TokenKind::kNot},
     {"in", TokenKind::kIn},     {"matches", TokenKind::kMatches},
 };
 
@@ -107,15 +107,24 @@ class Lexer {
         return Fail(start, "unexpected \"|\"", "or");
       case '\'':
         return Fail(start, "unexpected \"'\"", "double quotes for strings: \"text\"");
-      case '+': return op(TokenKind::kPlus, 1);
-      case '-': return op(TokenKind::kMinus, 1);
-      case '*': return op(TokenKind::kStar, 1);
-      case '/': return op(TokenKind::kSlash, 1);
-      case '(': return op(TokenKind::kLParen, 1);
-      case ')': return op(TokenKind::kRParen, 1);
-      case '[': return op(TokenKind::kLBracket, 1);
-      case ']': return op(TokenKind::kRBracket, 1);
-      case ',': return op(TokenKind::kComma, 1);
+      case '+':
+        return op(TokenKind::kPlus, 1);
+      case '-':
+        return op(TokenKind::kMinus, 1);
+      case '*':
+        return op(TokenKind::kStar, 1);
+      case '/':
+        return op(TokenKind::kSlash, 1);
+      case '(':
+        return op(TokenKind::kLParen, 1);
+      case ')':
+        return op(TokenKind::kRParen, 1);
+      case '[':
+        return op(TokenKind::kLBracket, 1);
+      case ']':
+        return op(TokenKind::kRBracket, 1);
+      case ',':
+        return op(TokenKind::kComma, 1);
       default:
         return Fail(start, "unexpected character \"" + Printable(c) + "\"");
     }
@@ -166,7 +175,8 @@ class Lexer {
     if (Peek() == 'e' || Peek() == 'E') {
       size_t k = 1;
       if (Peek(k) == '+' || Peek(k) == '-') ++k;
-      if (!IsDigit(Peek(k))) return Fail(start, "malformed number", "an exponent like 1e3 or 2.5e-3");
+      if (!IsDigit(Peek(k)))
+        return Fail(start, "malformed number", "an exponent like 1e3 or 2.5e-3");
       pos_ += k;
       while (IsDigit(Peek())) ++pos_;
     }
@@ -201,10 +211,18 @@ class Lexer {
         char e = text_[pos_ + 1];
         pos_ += 2;
         switch (e) {
-          case '"': value += '"'; break;
-          case '\\': value += '\\'; break;
-          case 'n': value += '\n'; break;
-          case 't': value += '\t'; break;
+          case '"':
+            value += '"';
+            break;
+          case '\\':
+            value += '\\';
+            break;
+          case 'n':
+            value += '\n';
+            break;
+          case 't':
+            value += '\t';
+            break;
           default:  // kept as written, so regexes like "\d+" need no doubling
             value += '\\';
             value += e;
@@ -236,11 +254,20 @@ std::string QuoteString(std::string_view s) {
   out += '"';
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      default: out += c;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      default:
+        out += c;
     }
   }
   out += '"';
@@ -254,37 +281,63 @@ std::string FormatLiteralNumber(double d) {
 
 std::string DescribeToken(const Token& t) {
   switch (t.kind) {
-    case TokenKind::kEnd: return "end of expression";
-    case TokenKind::kPath: return "field \"" + t.text + "\"";
+    case TokenKind::kEnd:
+      return "end of expression";
+    case TokenKind::kPath:
+      return "field \"" + t.text + "\"";
     case TokenKind::kString: {
       std::string q = QuoteString(t.text);
       if (q.size() > 40) q = q.substr(0, 36) + "...\"";
       return "string " + q;
     }
-    case TokenKind::kNumber: return "number " + FormatLiteralNumber(t.number);
-    case TokenKind::kTrue: return "\"true\"";
-    case TokenKind::kFalse: return "\"false\"";
-    case TokenKind::kNull: return "\"null\"";
-    case TokenKind::kAnd: return "\"and\"";
-    case TokenKind::kOr: return "\"or\"";
-    case TokenKind::kNot: return "\"not\"";
-    case TokenKind::kIn: return "\"in\"";
-    case TokenKind::kMatches: return "\"matches\"";
-    case TokenKind::kEq: return "\"==\"";
-    case TokenKind::kNe: return "\"!=\"";
-    case TokenKind::kLt: return "\"<\"";
-    case TokenKind::kLe: return "\"<=\"";
-    case TokenKind::kGt: return "\">\"";
-    case TokenKind::kGe: return "\">=\"";
-    case TokenKind::kPlus: return "\"+\"";
-    case TokenKind::kMinus: return "\"-\"";
-    case TokenKind::kStar: return "\"*\"";
-    case TokenKind::kSlash: return "\"/\"";
-    case TokenKind::kLParen: return "\"(\"";
-    case TokenKind::kRParen: return "\")\"";
-    case TokenKind::kLBracket: return "\"[\"";
-    case TokenKind::kRBracket: return "\"]\"";
-    case TokenKind::kComma: return "\",\"";
+    case TokenKind::kNumber:
+      return "number " + FormatLiteralNumber(t.number);
+    case TokenKind::kTrue:
+      return "\"true\"";
+    case TokenKind::kFalse:
+      return "\"false\"";
+    case TokenKind::kNull:
+      return "\"null\"";
+    case TokenKind::kAnd:
+      return "\"and\"";
+    case TokenKind::kOr:
+      return "\"or\"";
+    case TokenKind::kNot:
+      return "\"not\"";
+    case TokenKind::kIn:
+      return "\"in\"";
+    case TokenKind::kMatches:
+      return "\"matches\"";
+    case TokenKind::kEq:
+      return "\"==\"";
+    case TokenKind::kNe:
+      return "\"!=\"";
+    case TokenKind::kLt:
+      return "\"<\"";
+    case TokenKind::kLe:
+      return "\"<=\"";
+    case TokenKind::kGt:
+      return "\">\"";
+    case TokenKind::kGe:
+      return "\">=\"";
+    case TokenKind::kPlus:
+      return "\"+\"";
+    case TokenKind::kMinus:
+      return "\"-\"";
+    case TokenKind::kStar:
+      return "\"*\"";
+    case TokenKind::kSlash:
+      return "\"/\"";
+    case TokenKind::kLParen:
+      return "\"(\"";
+    case TokenKind::kRParen:
+      return "\")\"";
+    case TokenKind::kLBracket:
+      return "\"[\"";
+    case TokenKind::kRBracket:
+      return "\"]\"";
+    case TokenKind::kComma:
+      return "\",\"";
   }
   return "token";
 }

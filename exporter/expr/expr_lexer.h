@@ -15,20 +15,38 @@ namespace bam::exporter::expr_internal {
 
 enum class TokenKind {
   kEnd,
-  kPath,      // text = the path as written
-  kString,    // text = the decoded value
-  kNumber,    // number = the value
-  kTrue, kFalse, kNull,
-  kAnd, kOr, kNot, kIn, kMatches,
-  kEq, kNe, kLt, kLe, kGt, kGe,
-  kPlus, kMinus, kStar, kSlash,
-  kLParen, kRParen, kLBracket, kRBracket, kComma,
+  kPath,    // text = the path as written
+  kString,  // text = the decoded value
+  kNumber,  // number = the value
+  kTrue,
+  kFalse,
+  kNull,
+  kAnd,
+  kOr,
+  kNot,
+  kIn,
+  kMatches,
+  kEq,
+  kNe,
+  kLt,
+  kLe,
+  kGt,
+  kGe,
+  kPlus,
+  kMinus,
+  kStar,
+  kSlash,
+  kLParen,
+  kRParen,
+  kLBracket,
+  kRBracket,
+  kComma,
 };
 
 struct Token {
   TokenKind kind = TokenKind::kEnd;
-  size_t offset = 0;   // byte offset of the token's first character
-  size_t length = 0;   // bytes of source text
+  size_t offset = 0;  // byte offset of the token's first character
+  size_t length = 0;  // bytes of source text
   std::string text;
   double number = 0;
 };
@@ -37,7 +55,8 @@ struct Token {
 // error (unterminated string, stray character, malformed number or path).
 bool Lex(std::string_view text, std::vector<Token>* tokens, ExprError* error);
 
-// How a token reads in a message: `"("`, `field "a.b"`, `string "x"`, `number 1.5`, `end of expression`.
+// How a token reads in a message: `"("`, `field "a.b"`, `string "x"`, `number 1.5`, `end of
+// expression`.
 std::string DescribeToken(const Token& token);
 
 // `s` in double quotes with \" \\ \n \t escaped: the literal's canonical spelling.

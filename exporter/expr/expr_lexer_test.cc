@@ -15,8 +15,8 @@ std::vector<Token> MustLex(std::string_view text) {
 TEST(ExprLexerTest, SplitsOperatorsPathsAndKeywordsWithOffsets) {
   auto t = MustLex("a.b[0].c >= 10 and not item.x in [\"y\"]");
   std::vector<std::pair<TokenKind, size_t>> want = {
-      {TokenKind::kPath, 0},      {TokenKind::kGe, 9},       {TokenKind::kNumber, 12},
-      {TokenKind::kAnd, 15},      {TokenKind::kNot, 19},     {TokenKind::kPath, 23},
+      {TokenKind::kPath, 0},      {TokenKind::kGe, 9},        {TokenKind::kNumber, 12},
+      {TokenKind::kAnd, 15},      {TokenKind::kNot, 19},      {TokenKind::kPath, 23},
       {TokenKind::kIn, 30},       {TokenKind::kLBracket, 33}, {TokenKind::kString, 34},
       {TokenKind::kRBracket, 37}, {TokenKind::kEnd, 38}};
   ASSERT_EQ(t.size(), want.size());
@@ -31,13 +31,13 @@ TEST(ExprLexerTest, SplitsOperatorsPathsAndKeywordsWithOffsets) {
 
 TEST(ExprLexerTest, ReadsEveryOperator) {
   auto t = MustLex("== != < <= > >= + - * / ( ) [ ] , or matches true false null");
-  std::vector<TokenKind> want = {
-      TokenKind::kEq,     TokenKind::kNe,     TokenKind::kLt,      TokenKind::kLe,
-      TokenKind::kGt,     TokenKind::kGe,     TokenKind::kPlus,    TokenKind::kMinus,
-      TokenKind::kStar,   TokenKind::kSlash,  TokenKind::kLParen,  TokenKind::kRParen,
-      TokenKind::kLBracket, TokenKind::kRBracket, TokenKind::kComma, TokenKind::kOr,
-      TokenKind::kMatches, TokenKind::kTrue,  TokenKind::kFalse,   TokenKind::kNull,
-      TokenKind::kEnd};
+  std::vector<TokenKind> want = {TokenKind::kEq,       TokenKind::kNe,       TokenKind::kLt,
+                                 TokenKind::kLe,       TokenKind::kGt,       TokenKind::kGe,
+                                 TokenKind::kPlus,     TokenKind::kMinus,    TokenKind::kStar,
+                                 TokenKind::kSlash,    TokenKind::kLParen,   TokenKind::kRParen,
+                                 TokenKind::kLBracket, TokenKind::kRBracket, TokenKind::kComma,
+                                 TokenKind::kOr,       TokenKind::kMatches,  TokenKind::kTrue,
+                                 TokenKind::kFalse,    TokenKind::kNull,     TokenKind::kEnd};
   ASSERT_EQ(t.size(), want.size());
   for (size_t i = 0; i < want.size(); ++i) EXPECT_EQ(t[i].kind, want[i]) << i;
 }

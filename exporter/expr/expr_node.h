@@ -6,12 +6,12 @@
 #ifndef BAM_EXPORTER_EXPR_EXPR_NODE_H_
 #define BAM_EXPORTER_EXPR_EXPR_NODE_H_
 
+#include <re2/re2.h>
+
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <re2/re2.h>
 
 #include "exporter/expr/expr.h"
 #include "exporter/parsers/record.h"
@@ -64,8 +64,8 @@ bool ValueText(const Value& v, char (&buf)[32], std::string_view* out);
 NodePtr MakeConstant(Constant c);
 NodePtr MakeNull();
 NodePtr MakeField(FieldPath path);
-NodePtr MakeItem();                      // the `each:` element itself
-NodePtr MakeItemField(FieldPath path);   // a path below the element (`item.` stripped)
+NodePtr MakeItem();                     // the `each:` element itself
+NodePtr MakeItemField(FieldPath path);  // a path below the element (`item.` stripped)
 
 // Logic and arithmetic.
 NodePtr MakeNot(NodePtr operand);

@@ -117,9 +117,15 @@ class ArithNode final : public Node {
     if (!ValueToNumber(right_->Eval(r, item, s), &b)) return Value::Null();
     double result = 0;
     switch (op_) {
-      case ArithOp::kAdd: result = a + b; break;
-      case ArithOp::kSub: result = a - b; break;
-      case ArithOp::kMul: result = a * b; break;
+      case ArithOp::kAdd:
+        result = a + b;
+        break;
+      case ArithOp::kSub:
+        result = a - b;
+        break;
+      case ArithOp::kMul:
+        result = a * b;
+        break;
       case ArithOp::kDiv:
         if (b == 0) return Value::Null();
         result = a / b;

@@ -17,8 +17,14 @@ const char kDepthHint[] = "a simpler expression (at most 256 levels of nesting)"
 
 bool IsComparison(TokenKind k) {
   switch (k) {
-    case TokenKind::kEq: case TokenKind::kNe: case TokenKind::kLt: case TokenKind::kLe:
-    case TokenKind::kGt: case TokenKind::kGe: case TokenKind::kIn: case TokenKind::kMatches:
+    case TokenKind::kEq:
+    case TokenKind::kNe:
+    case TokenKind::kLt:
+    case TokenKind::kLe:
+    case TokenKind::kGt:
+    case TokenKind::kGe:
+    case TokenKind::kIn:
+    case TokenKind::kMatches:
       return true;
     default:
       return false;
@@ -27,21 +33,36 @@ bool IsComparison(TokenKind k) {
 
 AstOp BinaryOp(TokenKind k) {
   switch (k) {
-    case TokenKind::kOr: return AstOp::kOr;
-    case TokenKind::kAnd: return AstOp::kAnd;
-    case TokenKind::kEq: return AstOp::kEq;
-    case TokenKind::kNe: return AstOp::kNe;
-    case TokenKind::kLt: return AstOp::kLt;
-    case TokenKind::kLe: return AstOp::kLe;
-    case TokenKind::kGt: return AstOp::kGt;
-    case TokenKind::kGe: return AstOp::kGe;
-    case TokenKind::kIn: return AstOp::kIn;
-    case TokenKind::kMatches: return AstOp::kMatches;
-    case TokenKind::kPlus: return AstOp::kAdd;
-    case TokenKind::kMinus: return AstOp::kSub;
-    case TokenKind::kStar: return AstOp::kMul;
-    case TokenKind::kSlash: return AstOp::kDiv;
-    default: return AstOp::kNone;
+    case TokenKind::kOr:
+      return AstOp::kOr;
+    case TokenKind::kAnd:
+      return AstOp::kAnd;
+    case TokenKind::kEq:
+      return AstOp::kEq;
+    case TokenKind::kNe:
+      return AstOp::kNe;
+    case TokenKind::kLt:
+      return AstOp::kLt;
+    case TokenKind::kLe:
+      return AstOp::kLe;
+    case TokenKind::kGt:
+      return AstOp::kGt;
+    case TokenKind::kGe:
+      return AstOp::kGe;
+    case TokenKind::kIn:
+      return AstOp::kIn;
+    case TokenKind::kMatches:
+      return AstOp::kMatches;
+    case TokenKind::kPlus:
+      return AstOp::kAdd;
+    case TokenKind::kMinus:
+      return AstOp::kSub;
+    case TokenKind::kStar:
+      return AstOp::kMul;
+    case TokenKind::kSlash:
+      return AstOp::kDiv;
+    default:
+      return AstOp::kNone;
   }
 }
 
@@ -201,9 +222,8 @@ class Parser {
       const Token& t = Take();
       if (t.kind == close) return true;
       if (t.kind != TokenKind::kComma) {
-        Fail(t.offset,
-             std::string("expected \",\" or \"") + close_text + "\" in " + what + ", found " +
-                 DescribeToken(t));
+        Fail(t.offset, std::string("expected \",\" or \"") + close_text + "\" in " + what +
+                           ", found " + DescribeToken(t));
         return false;
       }
     }

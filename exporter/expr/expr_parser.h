@@ -10,8 +10,8 @@
 //   unary   := "-" unary | primary
 //   primary := number | string | true | false | null | path | path "(" [or ("," or)*] ")"
 //            | "(" or ")" | "[" [or ("," or)*] "]"
-// Whether lists, calls and operands make sense is checked later (expr_compile.cc). Nesting is capped
-// at kMaxExprDepth, so recursion is bounded. Stateless; thread-safe.
+// Whether lists, calls and operands make sense is checked later (expr_compile.cc). Nesting is
+// capped at kMaxExprDepth, so recursion is bounded. Stateless; thread-safe.
 #ifndef BAM_EXPORTER_EXPR_EXPR_PARSER_H_
 #define BAM_EXPORTER_EXPR_EXPR_PARSER_H_
 

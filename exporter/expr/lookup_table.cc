@@ -22,8 +22,8 @@ std::string Trim(const std::string& s) {
 }  // namespace
 
 bool LookupTable::Load(const std::string& csv_path, const std::string& key_column,
-                       const std::string& value_column, std::string default_value,
-                       LookupTable* out, std::string* error) {
+                       const std::string& value_column, std::string default_value, LookupTable* out,
+                       std::string* error) {
   std::ifstream in(csv_path, std::ios::binary);
   if (!in) {
     *error = "cannot read \"" + csv_path + "\": " + std::strerror(errno);

@@ -1,10 +1,9 @@
 // LookupTable: a CSV file loaded at config time for `lookup("name", key)`.
 //
 // The header row names the columns; `key` and `value` columns are chosen by name (header names are
-// trimmed of spaces). Quoted fields (RFC 4180: "a, b", doubled "" quotes, embedded newlines), CRLF or
-// LF line endings, a UTF-8 byte order mark and blank lines are handled; every row must have as many
-// fields as the header. Later duplicate keys win.
-// Thread-safe: immutable after Load.
+// trimmed of spaces). Quoted fields (RFC 4180: "a, b", doubled "" quotes, embedded newlines), CRLF
+// or LF line endings, a UTF-8 byte order mark and blank lines are handled; every row must have as
+// many fields as the header. Later duplicate keys win. Thread-safe: immutable after Load.
 #ifndef BAM_EXPORTER_EXPR_LOOKUP_TABLE_H_
 #define BAM_EXPORTER_EXPR_LOOKUP_TABLE_H_
 
@@ -18,8 +17,8 @@ class LookupTable {
  public:
   // Loads `csv_path` into *out (replacing its contents). Returns false and sets *error on failure:
   // `cannot read "x.csv": No such file or directory`, `line 3: unterminated quoted field`,
-  // `line 1: no column "segment"; columns are: customer_id, name`, `line 4: 2 fields, but the header
-  // has 3`. Keys and values are taken as is (not trimmed).
+  // `line 1: no column "segment"; columns are: customer_id, name`, `line 4: 2 fields, but the
+  // header has 3`. Keys and values are taken as is (not trimmed).
   static bool Load(const std::string& csv_path, const std::string& key_column,
                    const std::string& value_column, std::string default_value, LookupTable* out,
                    std::string* error);

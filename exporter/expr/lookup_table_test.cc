@@ -1,9 +1,9 @@
 #include "exporter/expr/lookup_table.h"
 
+#include <gtest/gtest.h>
+
 #include <cstdio>
 #include <fstream>
-
-#include <gtest/gtest.h>
 
 namespace bam::exporter {
 namespace {
@@ -24,13 +24,15 @@ class LookupTableTest : public ::testing::Test {
 
 TEST_F(LookupTableTest, LoadsQuotedCommasAndBom) {
   std::string path = Write(
-      "\xEF\xBB\xBF" "customer_id, name ,segment\r\n"
+      "\xEF\xBB\xBF"
+      "customer_id, name ,segment\r\n"
       "42,\"Smith, John\",gold\r\n"
       "7,\"Doe \"\"JD\"\"\",\"silver, old\"\r\n"
       "42,\"Smith, John\",platinum\r\n");
   LookupTable table;
   std::string error;
-  ASSERT_TRUE(LookupTable::Load(path, "customer_id", "segment", "unknown", &table, &error)) << error;
+  ASSERT_TRUE(LookupTable::Load(path, "customer_id", "segment", "unknown", &table, &error))
+      << error;
   EXPECT_EQ(table.size(), 2u);
   EXPECT_EQ(table.Find("42"), "platinum");  // later duplicates win
   EXPECT_EQ(table.Find("7"), "silver, old");

@@ -87,10 +87,17 @@ namespace expr_internal {
 
 bool ValueText(const Value& v, char (&buf)[32], std::string_view* out) {
   switch (v.kind) {
-    case ValueKind::kString: *out = v.str; return true;
-    case ValueKind::kNumber: *out = FormatNumber(v.number, buf); return true;
-    case ValueKind::kBool: *out = v.boolean ? "true" : "false"; return true;
-    default: return false;
+    case ValueKind::kString:
+      *out = v.str;
+      return true;
+    case ValueKind::kNumber:
+      *out = FormatNumber(v.number, buf);
+      return true;
+    case ValueKind::kBool:
+      *out = v.boolean ? "true" : "false";
+      return true;
+    default:
+      return false;
   }
 }
 

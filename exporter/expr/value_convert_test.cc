@@ -1,7 +1,7 @@
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <limits>
-
-#include <gtest/gtest.h>
 
 #include "exporter/expr/expr.h"
 
@@ -13,9 +13,9 @@ TEST(ValueToNumberTest, ConvertsNumbersAndNumericStrings) {
     const char* text;
     double want;
   };
-  const Case cases[] = {{"12", 12},     {"-0.5", -0.5}, {"+3", 3},      {"1e3", 1000},
-                        {"2.5E-1", 0.25}, {" 7 ", 7},   {"\t8\t", 8},   {".5", 0.5},
-                        {"5.", 5},      {"007", 7},     {"-0", 0}};
+  const Case cases[] = {{"12", 12},       {"-0.5", -0.5}, {"+3", 3},    {"1e3", 1000},
+                        {"2.5E-1", 0.25}, {" 7 ", 7},     {"\t8\t", 8}, {".5", 0.5},
+                        {"5.", 5},        {"007", 7},     {"-0", 0}};
   for (const Case& c : cases) {
     double d = -1;
     EXPECT_TRUE(ValueToNumber(Value::String(c.text), &d)) << c.text;
@@ -27,9 +27,9 @@ TEST(ValueToNumberTest, ConvertsNumbersAndNumericStrings) {
 }
 
 TEST(ValueToNumberTest, RejectsEverythingElse) {
-  const char* texts[] = {"",    " ",    "abc",  "12abc", "1 2", "inf",  "-inf", "nan", "NaN",
-                         "0x10", "1e",  "+-1",  "--1",   "+",   "-",    ".",    "1e400", "1,5",
-                         "Infinity", "\n5"};
+  const char* texts[] = {"",    " ",   "abc",   "12abc", "1 2",      "inf", "-inf",
+                         "nan", "NaN", "0x10",  "1e",    "+-1",      "--1", "+",
+                         "-",   ".",   "1e400", "1,5",   "Infinity", "\n5"};
   for (const char* t : texts) {
     double d = 99;
     EXPECT_FALSE(ValueToNumber(Value::String(t), &d)) << t;
@@ -47,11 +47,18 @@ TEST(FormatNumberTest, PrintsShortestRoundTripAndWholeIntegers) {
     const char* want;
   };
   const Case cases[] = {
-      {200, "200"},       {0.5, "0.5"},        {1e21, "1e+21"},
-      {1e20, "100000000000000000000"},         {1000000, "1000000"},
-      {-42, "-42"},       {0, "0"},            {-0.0, "0"},
-      {0.1 + 0.2, "0.30000000000000004"},      {1e-7, "1e-07"},
-      {123.456, "123.456"}, {-2.5e-300, "-2.5e-300"},
+      {200, "200"},
+      {0.5, "0.5"},
+      {1e21, "1e+21"},
+      {1e20, "100000000000000000000"},
+      {1000000, "1000000"},
+      {-42, "-42"},
+      {0, "0"},
+      {-0.0, "0"},
+      {0.1 + 0.2, "0.30000000000000004"},
+      {1e-7, "1e-07"},
+      {123.456, "123.456"},
+      {-2.5e-300, "-2.5e-300"},
       {std::numeric_limits<double>::max(), "1.7976931348623157e+308"},
       {std::numeric_limits<double>::quiet_NaN(), "NaN"},
       {std::numeric_limits<double>::infinity(), "+Inf"},

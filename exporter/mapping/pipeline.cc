@@ -16,8 +16,8 @@ class CompiledMetric {
   MetricStore::MetricId id = 0;
   std::string name;
   std::unique_ptr<CompiledExpr> when;
-  std::unique_ptr<CompiledExpr> value;   // null: add 1
-  std::unique_ptr<CompiledExpr> each;    // null: once per line
+  std::unique_ptr<CompiledExpr> value;  // null: add 1
+  std::unique_ptr<CompiledExpr> each;   // null: once per line
   std::vector<std::unique_ptr<CompiledExpr>> labels;
 };
 
@@ -124,9 +124,12 @@ std::unique_ptr<CompiledExpr> Compile(const Config& config, const ExprText& text
 
 MetricSpec::Kind SpecKind(MetricType type) {
   switch (type) {
-    case MetricType::kGauge: return MetricSpec::Kind::kGauge;
-    case MetricType::kHistogram: return MetricSpec::Kind::kHistogram;
-    default: return MetricSpec::Kind::kCounter;
+    case MetricType::kGauge:
+      return MetricSpec::Kind::kGauge;
+    case MetricType::kHistogram:
+      return MetricSpec::Kind::kHistogram;
+    default:
+      return MetricSpec::Kind::kCounter;
   }
 }
 
@@ -220,8 +223,9 @@ std::unique_ptr<Pipeline> Pipeline::Build(const Config& config, MetricStore* sto
       }
       if (!same) {
         diags->Add(config.file, mc.pos, mc.path + ".name",
-                   "metric \"" + mc.name + "\" is fed by another mapping with a different type, "
-                   "label names or buckets",
+                   "metric \"" + mc.name +
+                       "\" is fed by another mapping with a different type, "
+                       "label names or buckets",
                    "the same type, label names and buckets in every mapping of one metric");
         continue;
       }
@@ -250,8 +254,12 @@ std::unique_ptr<Pipeline> Pipeline::Build(const Config& config, MetricStore* sto
     proc->config_ = &sc;
     SourceProcessor::State& st = *proc->state_;
     switch (sc.format) {
-      case SourceFormat::kJson: st.parser = NewJsonParser(); break;
-      case SourceFormat::kLogfmt: st.parser = NewLogfmtParser(); break;
+      case SourceFormat::kJson:
+        st.parser = NewJsonParser();
+        break;
+      case SourceFormat::kLogfmt:
+        st.parser = NewLogfmtParser();
+        break;
       case SourceFormat::kRegex: {
         std::string error;
         st.parser = NewRegexParser(sc.pattern.text, &error);

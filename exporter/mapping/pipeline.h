@@ -3,8 +3,8 @@
 // Build() does all the work that can fail: it compiles every source's parser (regex patterns),
 // timestamp layout, lookup table and expression, checks them against each other, and declares the
 // metrics in the store. Every problem becomes a Diagnostic at FILE:LINE:COL, all of them reported.
-// After a successful Build, the per-line path (SourceProcessor::OnLine) cannot fail: a line that does
-// not parse or yields no number is counted by reason and skipped.
+// After a successful Build, the per-line path (SourceProcessor::OnLine) cannot fail: a line that
+// does not parse or yields no number is counted by reason and skipped.
 //
 // A Pipeline is used from one thread (one per worker); it owns its parsers and scratch space.
 #ifndef BAM_EXPORTER_MAPPING_PIPELINE_H_
@@ -49,8 +49,8 @@ class Pipeline {
   // Compiles `config` (which must outlive the pipeline) and declares its metrics in `store`.
   // Returns nullptr if anything failed; every error is in *diags. `config` may be a partial config
   // from a loader that already reported errors into *diags: then everything is still compiled (so
-  // all errors are reported in one run) but nothing is declared in the store. Notes that are not errors (e.g. a
-  // metric type not implemented yet in this build) go to *warnings.
+  // all errors are reported in one run) but nothing is declared in the store. Notes that are not
+  // errors (e.g. a metric type not implemented yet in this build) go to *warnings.
   static std::unique_ptr<Pipeline> Build(const Config& config, MetricStore* store,
                                          SelfMetrics* self, DiagnosticList* diags,
                                          std::vector<std::string>* warnings);

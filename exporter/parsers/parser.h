@@ -35,12 +35,12 @@ class Parser {
 // point into `line`.
 std::unique_ptr<Parser> NewJsonParser();
 
-// logfmt: key=value pairs, values bare or double-quoted with \" \\ \n \t escapes; `key=` is an empty
-// string; a bare `key` is boolean true; every other value is a string. The other Go strconv.Quote
-// escapes (\r \/ \xNN \uNNNN \UNNNNNNNN ...) are understood; unknown ones are kept as written.
-// Keys are looked up flat by FieldPath::text; for a repeated key the last one wins. nullptr for a
-// blank line, an unterminated quote, an empty key (`=v`), a quote inside a key or a bare value, or
-// text glued to a closing quote (`k="a"b`).
+// logfmt: key=value pairs, values bare or double-quoted with \" \\ \n \t escapes; `key=` is an
+// empty string; a bare `key` is boolean true; every other value is a string. The other Go
+// strconv.Quote escapes (\r \/ \xNN \uNNNN \UNNNNNNNN ...) are understood; unknown ones are kept as
+// written. Keys are looked up flat by FieldPath::text; for a repeated key the last one wins.
+// nullptr for a blank line, an unterminated quote, an empty key (`=v`), a quote inside a key or a
+// bare value, or text glued to a closing quote (`k="a"b`).
 std::unique_ptr<Parser> NewLogfmtParser();
 
 // RE2 with named groups (`(?P<name>...)`). The whole pattern must match somewhere in the line

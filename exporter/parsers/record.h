@@ -1,9 +1,10 @@
 // Record: one parsed log line, as the mapping stage sees it.
 //
 // A parser turns a line (LogLine) into a Record; expressions read fields from it through FieldPath
-// values compiled at config time. Every string_view handed out (in Value::str) points into the line,
-// the parser's buffers or the record's scratch space and stays valid until the parser parses the next
-// line. Records are reused line after line: nothing here allocates once buffers have grown.
+// values compiled at config time. Every string_view handed out (in Value::str) points into the
+// line, the parser's buffers or the record's scratch space and stays valid until the parser parses
+// the next line. Records are reused line after line: nothing here allocates once buffers have
+// grown.
 //
 // Object/array handles (Value::handle) are likewise valid only until the next Parse(): a handle
 // from an earlier line may name a different node of the current one. Handing out an object or
@@ -30,14 +31,34 @@ struct Value {
   ValueKind kind = ValueKind::kNull;
   bool boolean = false;
   double number = 0;
-  std::string_view str;   // kString only
-  uint32_t handle = 0;    // kArray / kObject only: index into the producing record's node table
+  std::string_view str;  // kString only
+  uint32_t handle = 0;   // kArray / kObject only: index into the producing record's node table
 
   static Value Null() { return Value{}; }
-  static Value Bool(bool b) { Value v; v.kind = ValueKind::kBool; v.boolean = b; return v; }
-  static Value Number(double d) { Value v; v.kind = ValueKind::kNumber; v.number = d; return v; }
-  static Value String(std::string_view s) { Value v; v.kind = ValueKind::kString; v.str = s; return v; }
-  static Value Node(ValueKind k, uint32_t h) { Value v; v.kind = k; v.handle = h; return v; }
+  static Value Bool(bool b) {
+    Value v;
+    v.kind = ValueKind::kBool;
+    v.boolean = b;
+    return v;
+  }
+  static Value Number(double d) {
+    Value v;
+    v.kind = ValueKind::kNumber;
+    v.number = d;
+    return v;
+  }
+  static Value String(std::string_view s) {
+    Value v;
+    v.kind = ValueKind::kString;
+    v.str = s;
+    return v;
+  }
+  static Value Node(ValueKind k, uint32_t h) {
+    Value v;
+    v.kind = k;
+    v.handle = h;
+    return v;
+  }
 
   bool is_null() const { return kind == ValueKind::kNull; }
 };
@@ -45,14 +66,14 @@ struct Value {
 // A field reference compiled once: `geo.country_iso_code` -> {"geo", "country_iso_code"};
 // `products[0].price` -> {"products", 0, "price"}.
 struct PathSegment {
-  std::string key;          // object member name; empty when is_index
-  size_t index = 0;         // array index when is_index
+  std::string key;   // object member name; empty when is_index
+  size_t index = 0;  // array index when is_index
   bool is_index = false;
 };
 
 struct FieldPath {
   std::vector<PathSegment> segments;
-  std::string text;         // as written, e.g. "geo.country_iso_code"; flat formats look this up whole
+  std::string text;  // as written, e.g. "geo.country_iso_code"; flat formats look this up whole
 
   // Parses `a.b[2].c`. Returns false (and leaves *out unspecified) on a malformed path.
   static bool Parse(std::string_view text, FieldPath* out);

@@ -1,8 +1,9 @@
 // Event timestamps: the `timestamp: {field, layout}` of a source.
 //
-// Layouts: "rfc3339" (2026-11-01T10:42:00.123Z, offsets allowed, fraction optional), "unix" (seconds,
-// fraction allowed, number or numeric string), "unix_ms" (milliseconds), or a strftime-style layout
-// such as "%d/%b/%Y:%H:%M:%S %z" (supported: %Y %m %d %H %M %S %b %z %f %% and literal characters).
+// Layouts: "rfc3339" (2026-11-01T10:42:00.123Z, offsets allowed, fraction optional), "unix"
+// (seconds, fraction allowed, number or numeric string), "unix_ms" (milliseconds), or a
+// strftime-style layout such as "%d/%b/%Y:%H:%M:%S %z" (supported: %Y %m %d %H %M %S %b %z %f %%
+// and literal characters).
 //
 // Details: fractions are truncated to milliseconds (numbers given to unix/unix_ms are rounded to
 // the nearest millisecond). rfc3339 requires an offset, and also takes 't' or ' ' between date and
@@ -30,8 +31,8 @@ class TimestampLayout {
   // message) for an unknown layout or an unsupported % directive.
   static bool Parse(std::string_view layout, TimestampLayout* out, std::string* error);
 
-  // Parses `v` into milliseconds since the Unix epoch (UTC). Returns false when `v` does not fit the
-  // layout. Never throws, never allocates.
+  // Parses `v` into milliseconds since the Unix epoch (UTC). Returns false when `v` does not fit
+  // the layout. Never throws, never allocates.
   bool ToUnixMillis(const Value& v, int64_t* millis) const;
 
   Kind kind() const { return kind_; }

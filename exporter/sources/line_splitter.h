@@ -1,12 +1,11 @@
 // LineSplitter: cuts a byte stream into log lines.
 //
-// A line ends at '\n'; a '\r' right before it is dropped (Windows line endings). A last line without
-// a final newline is delivered by Finish() — callers tailing a live file hold it until its newline
-// instead. A line longer than max_line_bytes is dropped whole (its bytes up to the next newline) and
-// reported once through OnTooLong, so one runaway line cannot grow memory without bound.
-// Complete lines are handed out as views into the caller's chunk when possible (no copy); only a
-// line split across two chunks is copied into an internal buffer.
-// Not thread-safe.
+// A line ends at '\n'; a '\r' right before it is dropped (Windows line endings). A last line
+// without a final newline is delivered by Finish() — callers tailing a live file hold it until its
+// newline instead. A line longer than max_line_bytes is dropped whole (its bytes up to the next
+// newline) and reported once through OnTooLong, so one runaway line cannot grow memory without
+// bound. Complete lines are handed out as views into the caller's chunk when possible (no copy);
+// only a line split across two chunks is copied into an internal buffer. Not thread-safe.
 #ifndef BAM_EXPORTER_SOURCES_LINE_SPLITTER_H_
 #define BAM_EXPORTER_SOURCES_LINE_SPLITTER_H_
 
@@ -42,7 +41,7 @@ class LineSplitter {
 
   size_t max_line_bytes_;
   std::string pending_;
-  bool discarding_ = false;   // inside a too-long line, skipping to its newline
+  bool discarding_ = false;  // inside a too-long line, skipping to its newline
 };
 
 }  // namespace bam::exporter

@@ -65,10 +65,10 @@ TEST(LineSplitterTest, DropsTooLongLineSpreadOverChunksWithoutBufferingIt) {
   LineSplitter s(5);
   Collect c;
   s.Feed("abc", &c);
-  s.Feed("defgh", &c);         // now over the limit: dropped, counted once
+  s.Feed("defgh", &c);  // now over the limit: dropped, counted once
   EXPECT_EQ(c.too_long, 1);
   EXPECT_EQ(s.pending_bytes(), 0u);
-  s.Feed("ijklmnop", &c);      // still the same line
+  s.Feed("ijklmnop", &c);  // still the same line
   s.Feed("q\nnext\n", &c);
   s.Finish(&c);
   EXPECT_THAT(c.lines, ElementsAre("next"));

@@ -1,7 +1,7 @@
 // One-shot reading of the file and stdin sources: every matching file from its start to EOF, then
 // stdin to EOF, each line handed to the source's LineSink. Used by --one-shot (and --check-config's
-// dry runs); the live tailer (with rotation, positions, globs re-scanned) replaces it in daemon mode.
-// Not thread-safe.
+// dry runs); the live tailer (with rotation, positions, globs re-scanned) replaces it in daemon
+// mode. Not thread-safe.
 #ifndef BAM_EXPORTER_SOURCES_ONESHOT_READER_H_
 #define BAM_EXPORTER_SOURCES_ONESHOT_READER_H_
 

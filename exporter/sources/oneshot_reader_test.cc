@@ -40,9 +40,9 @@ TEST_F(OneshotReaderTest, ExpandsGlobsSortedAndDeduplicated) {
   Write("a.log", "");
   Write("c.txt", "");
   std::vector<std::string> unmatched;
-  auto files = ExpandGlobs({(dir_ / "*.log").string(), (dir_ / "a.log").string(),
-                            (dir_ / "none*.log").string()},
-                           &unmatched);
+  auto files = ExpandGlobs(
+      {(dir_ / "*.log").string(), (dir_ / "a.log").string(), (dir_ / "none*.log").string()},
+      &unmatched);
   EXPECT_THAT(files, ElementsAre((dir_ / "a.log").string(), (dir_ / "b.log").string()));
   EXPECT_THAT(unmatched, ElementsAre((dir_ / "none*.log").string()));
 }

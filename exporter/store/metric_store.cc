@@ -1,11 +1,11 @@
 #include "exporter/store/metric_store.h"
 
-#include <cstring>
-
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
+
+#include <cstring>
 
 namespace bam::exporter {
 
@@ -35,10 +35,10 @@ struct MetricStore::Metric {
   prometheus::Family<prometheus::Histogram>* histograms = nullptr;
   // Label values, length-prefixed and concatenated -> series (Counter*, Gauge* or Histogram*).
   std::unordered_map<std::string, void*, KeyHash, std::equal_to<>> series;
-  void* unlabelled = nullptr;   // the one series of a metric without labels
-  void* overflow = nullptr;     // created on first overflow
+  void* unlabelled = nullptr;  // the one series of a metric without labels
+  void* overflow = nullptr;    // created on first overflow
   prometheus::Counter* overflow_total = nullptr;
-  std::string key;              // reused key buffer: no allocation on lookups
+  std::string key;  // reused key buffer: no allocation on lookups
 };
 
 MetricStore::MetricStore(prometheus::Registry& registry, SelfMetrics* self)

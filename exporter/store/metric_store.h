@@ -8,10 +8,12 @@
 //
 // Names must have been validated (prometheus::CheckMetricName / CheckLabelName) before Add:
 // Update never throws.
-// Not thread-safe: Add and Update from one thread (one store per worker); Collect on the registry is
-// safe concurrently with Update because prometheus-cpp's metric values are atomic.
+// Not thread-safe: Add and Update from one thread (one store per worker); Collect on the registry
+// is safe concurrently with Update because prometheus-cpp's metric values are atomic.
 #ifndef BAM_EXPORTER_STORE_METRIC_STORE_H_
 #define BAM_EXPORTER_STORE_METRIC_STORE_H_
+
+#include <prometheus/registry.h>
 
 #include <cstdint>
 #include <span>
@@ -19,8 +21,6 @@
 #include <string_view>
 #include <unordered_map>
 #include <vector>
-
-#include <prometheus/registry.h>
 
 #include "exporter/store/self_metrics.h"
 
@@ -33,9 +33,9 @@ struct MetricSpec {
   std::string name;
   std::string help;
   Kind kind = Kind::kCounter;
-  std::vector<std::string> label_names;   // order of the label values passed to Update
-  std::vector<double> buckets;            // histogram upper bounds; empty = Prometheus defaults
-  uint64_t max_series = 0;                // 0 = unlimited
+  std::vector<std::string> label_names;  // order of the label values passed to Update
+  std::vector<double> buckets;           // histogram upper bounds; empty = Prometheus defaults
+  uint64_t max_series = 0;               // 0 = unlimited
 };
 
 class MetricStore {
@@ -53,7 +53,8 @@ class MetricStore {
   MetricId Add(const MetricSpec& spec);
 
   // Counter: adds `value` (kNegative and nothing done when value < 0). Gauge: sets it.
-  // Histogram: observes it. REQUIRES: label_values.size() == the metric's label count; value finite.
+  // Histogram: observes it. REQUIRES: label_values.size() == the metric's label count; value
+  // finite.
   UpdateStatus Update(MetricId id, std::span<const std::string_view> label_values, double value);
 
   // Number of distinct label sets of `id`, not counting the overflow series.

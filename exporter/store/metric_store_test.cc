@@ -23,8 +23,12 @@ class MetricStoreTest : public ::testing::Test {
 };
 
 TEST_F(MetricStoreTest, CountersAddPerLabelSet) {
-  auto id = store_.Add({"shop_checkouts_total", "Checkouts.", MetricSpec::Kind::kCounter,
-                        {"status", "platform"}, {}, 0});
+  auto id = store_.Add({"shop_checkouts_total",
+                        "Checkouts.",
+                        MetricSpec::Kind::kCounter,
+                        {"status", "platform"},
+                        {},
+                        0});
   std::array<std::string_view, 2> web_ok = {"completed", "web"};
   std::array<std::string_view, 2> mobile_failed = {"failed", "mobile"};
   store_.Update(id, web_ok, 1);
@@ -94,10 +98,12 @@ TEST_F(MetricStoreTest, SelfMetricsStartAtZeroForEveryReason) {
   stats.Reject(RejectReason::kParseError);
   std::string text = Text();
   EXPECT_THAT(text, HasSubstr("bam_exporter_lines_read_total{source=\"shop\"} 1\n"));
-  EXPECT_THAT(text, HasSubstr(
-      "bam_exporter_lines_rejected_total{reason=\"parse_error\",source=\"shop\"} 1\n"));
-  EXPECT_THAT(text, HasSubstr(
-      "bam_exporter_lines_rejected_total{reason=\"too_long\",source=\"shop\"} 0\n"));
+  EXPECT_THAT(
+      text,
+      HasSubstr("bam_exporter_lines_rejected_total{reason=\"parse_error\",source=\"shop\"} 1\n"));
+  EXPECT_THAT(
+      text,
+      HasSubstr("bam_exporter_lines_rejected_total{reason=\"too_long\",source=\"shop\"} 0\n"));
   EXPECT_THAT(text, HasSubstr("bam_exporter_build_info{version=\"test\"} 1\n"));
 }
 

@@ -4,11 +4,16 @@ namespace bam::exporter {
 
 const char* RejectReasonName(RejectReason reason) {
   switch (reason) {
-    case RejectReason::kParseError: return "parse_error";
-    case RejectReason::kBadValue: return "bad_value";
-    case RejectReason::kTooLong: return "too_long";
-    case RejectReason::kNegativeValue: return "negative_value";
-    case RejectReason::kCount: break;
+    case RejectReason::kParseError:
+      return "parse_error";
+    case RejectReason::kBadValue:
+      return "bad_value";
+    case RejectReason::kTooLong:
+      return "too_long";
+    case RejectReason::kNegativeValue:
+      return "negative_value";
+    case RejectReason::kCount:
+      break;
   }
   return "unknown";
 }

@@ -7,14 +7,14 @@
 #ifndef BAM_EXPORTER_STORE_SELF_METRICS_H_
 #define BAM_EXPORTER_STORE_SELF_METRICS_H_
 
-#include <array>
-#include <memory>
-#include <string>
-
 #include <prometheus/counter.h>
 #include <prometheus/family.h>
 #include <prometheus/gauge.h>
 #include <prometheus/registry.h>
+
+#include <array>
+#include <memory>
+#include <string>
 
 namespace bam::exporter {
 

@@ -11,7 +11,7 @@
 # Build first:  CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DBAM_FUZZ=ON && cmake --build build-fuzz
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
-BUILD="${1:?usage: run.sh BUILD_DIR [--update-corpus]}"
+BUILD="$(cd "${1:?usage: run.sh BUILD_DIR [--update-corpus]}" && pwd)"
 UPDATE="${2:-}"
 SECONDS_EACH="${FUZZ_SECONDS:-300}"
 WORK="$(mktemp -d /tmp/bam-fuzz.XXXXXX)"

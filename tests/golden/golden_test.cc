@@ -114,7 +114,8 @@ TEST_P(GoldenTest, MatchesExpectedExpositionAndOracles) {
       std::string name = renames.count(entry.name) ? renames[entry.name] : entry.name;
       double got = 0;
       ASSERT_TRUE(parsed.FindLabels(name, entry.labels, &got))
-          << "missing " << name << " for mtail's " << entry.name << "\n" << output;
+          << "missing " << name << " for mtail's " << entry.name << "\n"
+          << output;
       EXPECT_DOUBLE_EQ(got, entry.value) << entry.name;
       ++checked;
     }

@@ -7,7 +7,7 @@
 namespace bam::testing {
 
 struct ProcessResult {
-  int exit_code = -1;   // -1: could not start or killed by a signal
+  int exit_code = -1;  // -1: could not start or killed by a signal
   std::string out;
   std::string err;
 };

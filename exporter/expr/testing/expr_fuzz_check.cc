@@ -23,12 +23,18 @@ constexpr char kRecord[] = R"({
 std::string Show(const Value& v) {
   char buf[32];
   switch (v.kind) {
-    case ValueKind::kNull: return "null";
-    case ValueKind::kBool: return v.boolean ? "true" : "false";
-    case ValueKind::kNumber: return "n:" + std::string(FormatNumber(v.number, buf));
-    case ValueKind::kString: return "s:" + std::string(v.str);
-    case ValueKind::kArray: return "array:" + std::to_string(v.handle);
-    case ValueKind::kObject: return "object:" + std::to_string(v.handle);
+    case ValueKind::kNull:
+      return "null";
+    case ValueKind::kBool:
+      return v.boolean ? "true" : "false";
+    case ValueKind::kNumber:
+      return "n:" + std::string(FormatNumber(v.number, buf));
+    case ValueKind::kString:
+      return "s:" + std::string(v.str);
+    case ValueKind::kArray:
+      return "array:" + std::to_string(v.handle);
+    case ValueKind::kObject:
+      return "object:" + std::to_string(v.handle);
   }
   return "?";
 }
@@ -72,7 +78,7 @@ std::string CheckExprProperty(std::string_view text) {
     return record->Get(p);
   };
   const std::vector<Value> items = {field("products[0]"), field("products[1]"), field("tags[1]"),
-                                    field("matrix"), Value::Number(7), Value::Null()};
+                                    field("matrix"),      Value::Number(7),     Value::Null()};
 
   for (bool allow_item : {false, true}) {
     ExprOptions options;

@@ -5,7 +5,8 @@
 //   - CompileExpr either succeeds with no errors, or fails with at least one error, each with an
 //     offset within the text (the end included);
 //   - a compiled expression evaluates (Eval, EvalBool, EvalNumber, EvalLabel) against a fixed
-//     FakeRecord with nested objects and arrays, with item = null, an object, a string and an array;
+//     FakeRecord with nested objects and arrays, with item = null, an object, a string and an
+//     array;
 //   - ToString() recompiles, unparses to the same text, and evaluates to the same results.
 // Thread-safe: uses only function-local immutable fixtures.
 #ifndef BAM_EXPORTER_EXPR_TESTING_EXPR_FUZZ_CHECK_H_
