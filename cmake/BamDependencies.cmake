@@ -9,3 +9,5 @@ find_package(GTest REQUIRED)                   # MODULE mode: GTest::gmock, GTes
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)   # PkgConfig::RE2
+find_package(nlohmann_json CONFIG REQUIRED)    # nlohmann_json::nlohmann_json (bam-loggen truth file, tests)
+find_package(CURL REQUIRED)                     # CURL::libcurl (bam-loggen --http)
