@@ -31,6 +31,7 @@ struct SourceProcessor::State {
   // Per line: which rejection reasons were already counted (each counts once per line).
   bool bad_value = false;
   bool negative = false;
+  const char* last_rejection = "";  // reason of the last line, "" when counted
 
   void Apply(const CompiledMetric& m, const Record& rec, const Value* item);
 };
@@ -41,7 +42,10 @@ SourceProcessor::~SourceProcessor() = default;
 void SourceProcessor::OnTooLong() {
   state_->stats.lines_read->Increment();
   state_->stats.Reject(RejectReason::kTooLong);
+  state_->last_rejection = RejectReasonName(RejectReason::kTooLong);
 }
+
+std::string_view SourceProcessor::LastRejection() const { return state_->last_rejection; }
 
 void SourceProcessor::OnLine(std::string_view line) {
   State& s = *state_;
@@ -49,8 +53,10 @@ void SourceProcessor::OnLine(std::string_view line) {
   const Record* rec = s.parser->Parse(line);
   if (rec == nullptr) {
     s.stats.Reject(RejectReason::kParseError);
+    s.last_rejection = RejectReasonName(RejectReason::kParseError);
     return;
   }
+  s.last_rejection = "";
   s.bad_value = false;
   s.negative = false;
   for (const CompiledMetric* m : s.metrics) {
@@ -67,8 +73,14 @@ void SourceProcessor::OnLine(std::string_view line) {
       s.Apply(*m, *rec, &item);
     }
   }
-  if (s.bad_value) s.stats.Reject(RejectReason::kBadValue);
-  if (s.negative) s.stats.Reject(RejectReason::kNegativeValue);
+  if (s.bad_value) {
+    s.stats.Reject(RejectReason::kBadValue);
+    s.last_rejection = RejectReasonName(RejectReason::kBadValue);
+  }
+  if (s.negative) {
+    s.stats.Reject(RejectReason::kNegativeValue);
+    s.last_rejection = RejectReasonName(RejectReason::kNegativeValue);
+  }
 }
 
 void SourceProcessor::State::Apply(const CompiledMetric& m, const Record& rec, const Value* item) {

@@ -31,6 +31,7 @@ class SourceProcessor : public LineSink {
   ~SourceProcessor() override;
   void OnLine(std::string_view line) override;
   void OnTooLong() override;
+  std::string_view LastRejection() const override;
   const SourceConfig& config() const { return *config_; }
 
  private:

@@ -21,6 +21,10 @@ class LineSink {
   // `line` has no '\n' and no trailing '\r'; valid only during the call.
   virtual void OnLine(std::string_view line) = 0;
   virtual void OnTooLong() = 0;
+  // Why the line of the last OnLine/OnTooLong call was not (fully) counted — a
+  // bam_exporter_lines_rejected_total reason such as "parse_error" — or "" if it was. Sources that
+  // answer their sender per line (HTTP push) report it. Sinks that do not track it return "".
+  virtual std::string_view LastRejection() const { return {}; }
 };
 
 class LineSplitter {
