@@ -6,6 +6,7 @@
 #include <prometheus/histogram.h>
 
 #include <cstring>
+#include <mutex>
 
 namespace bam::exporter {
 
@@ -38,7 +39,7 @@ struct MetricStore::Metric {
   void* unlabelled = nullptr;  // the one series of a metric without labels
   void* overflow = nullptr;    // created on first overflow
   prometheus::Counter* overflow_total = nullptr;
-  std::string key;  // reused key buffer: no allocation on lookups
+  std::mutex mu;  // guards series and overflow
 };
 
 MetricStore::MetricStore(prometheus::Registry& registry, SelfMetrics* self)
@@ -75,13 +76,16 @@ MetricStore::MetricId MetricStore::Add(const MetricSpec& spec) {
 }
 
 void* MetricStore::FindOrCreate(Metric& m, std::span<const std::string_view> label_values) {
-  m.key.clear();
+  // Length-prefixed label values, in a per-thread buffer so lookups allocate nothing.
+  thread_local std::string key;
+  key.clear();
   for (std::string_view v : label_values) {
     uint32_t n = static_cast<uint32_t>(v.size());
-    m.key.append(reinterpret_cast<const char*>(&n), sizeof(n));
-    m.key.append(v);
+    key.append(reinterpret_cast<const char*>(&n), sizeof(n));
+    key.append(v);
   }
-  if (auto it = m.series.find(std::string_view(m.key)); it != m.series.end()) return it->second;
+  std::lock_guard<std::mutex> lock(m.mu);
+  if (auto it = m.series.find(std::string_view(key)); it != m.series.end()) return it->second;
 
   const bool over_budget = m.max_series > 0 && m.series.size() >= m.max_series;
   if (over_budget && m.overflow != nullptr) {
@@ -103,7 +107,7 @@ void* MetricStore::FindOrCreate(Metric& m, std::span<const std::string_view> lab
     m.overflow = series;
     m.overflow_total->Increment();
   } else {
-    m.series.emplace(m.key, series);
+    m.series.emplace(key, series);
   }
   return series;
 }
@@ -138,8 +142,10 @@ bool MetricStore::Find(const std::string& name, MetricId* id) const {
 const MetricSpec& MetricStore::spec(MetricId id) const { return metrics_[id]->spec; }
 
 size_t MetricStore::SeriesCount(MetricId id) const {
-  const Metric& m = *metrics_[id];
-  return m.unlabelled != nullptr ? 1 : m.series.size();
+  Metric& m = *metrics_[id];
+  if (m.unlabelled != nullptr) return 1;
+  std::lock_guard<std::mutex> lock(m.mu);
+  return m.series.size();
 }
 
 }  // namespace bam::exporter

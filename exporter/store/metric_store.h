@@ -8,8 +8,9 @@
 //
 // Names must have been validated (prometheus::CheckMetricName / CheckLabelName) before Add:
 // Update never throws.
-// Not thread-safe: Add and Update from one thread (one store per worker); Collect on the registry
-// is safe concurrently with Update because prometheus-cpp's metric values are atomic.
+// Update is thread-safe (several sources update one store; a metric's series table is guarded by
+// its own mutex, values are prometheus-cpp atomics), and Collect on the registry may run
+// concurrently. Add, Find and spec are config-time calls: not concurrently with each other.
 #ifndef BAM_EXPORTER_STORE_METRIC_STORE_H_
 #define BAM_EXPORTER_STORE_METRIC_STORE_H_
 

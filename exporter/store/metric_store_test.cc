@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <thread>
 
 #include "exporter/exposition/text.h"
 
@@ -105,6 +106,28 @@ TEST_F(MetricStoreTest, SelfMetricsStartAtZeroForEveryReason) {
       text,
       HasSubstr("bam_exporter_lines_rejected_total{reason=\"too_long\",source=\"shop\"} 0\n"));
   EXPECT_THAT(text, HasSubstr("bam_exporter_build_info{version=\"test\"} 1\n"));
+}
+
+TEST_F(MetricStoreTest, ConcurrentUpdatesFromSeveralSourcesAreAllCounted) {
+  auto id = store_.Add({"hits_total", "", MetricSpec::Kind::kCounter, {"user"}, {}, 50});
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 20000; ++i) {
+        std::string user = "u" + std::to_string((i + t) % 100);  // 100 users, budget 50
+        std::array<std::string_view, 1> v = {user};
+        store_.Update(id, v, 1);
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  EXPECT_EQ(store_.SeriesCount(id), 50u);
+  double total = 0;
+  for (const auto& family : registry_.Collect()) {
+    if (family.name != "hits_total") continue;
+    for (const auto& m : family.metric) total += m.counter.value;
+  }
+  EXPECT_EQ(total, 80000);
 }
 
 TEST(SerializeTextTest, SeriesAreSortedByLabels) {
