@@ -248,6 +248,7 @@ std::unique_ptr<Pipeline> Pipeline::Build(const Config& config, MetricStore* sto
       }
       m->labels = std::move(ordered);
       m->id = existing;
+      if (spec.max_series != first.max_series) store->SetMaxSeries(existing, spec.max_series);
     } else {
       m->id = store->Add(spec);
     }

@@ -141,6 +141,36 @@ bool MetricStore::Find(const std::string& name, MetricId* id) const {
 
 const MetricSpec& MetricStore::spec(MetricId id) const { return metrics_[id]->spec; }
 
+void MetricStore::SetMaxSeries(MetricId id, uint64_t max_series) {
+  Metric& m = *metrics_[id];
+  std::lock_guard<std::mutex> lock(m.mu);
+  m.max_series = max_series;
+  m.spec.max_series = max_series;
+  if (max_series > 0 && m.overflow_total == nullptr) {
+    m.overflow_total = self_->RegisterOverflow(m.spec.name);
+  }
+}
+
+std::vector<std::string> MetricStore::Names() const {
+  std::vector<std::string> names;
+  for (const Metric* m : metrics_) {
+    if (m != nullptr) names.push_back(m->spec.name);
+  }
+  return names;
+}
+
+void MetricStore::Remove(const std::string& name) {
+  auto it = by_name_.find(name);
+  if (it == by_name_.end()) return;
+  Metric* m = metrics_[it->second];
+  if (m->counters) registry_.Remove(*m->counters);
+  if (m->gauges) registry_.Remove(*m->gauges);
+  if (m->histograms) registry_.Remove(*m->histograms);
+  metrics_[it->second] = nullptr;
+  by_name_.erase(it);
+  delete m;
+}
+
 size_t MetricStore::SeriesCount(MetricId id) const {
   Metric& m = *metrics_[id];
   if (m.unlabelled != nullptr) return 1;

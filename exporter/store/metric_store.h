@@ -65,6 +65,16 @@ class MetricStore {
   bool Find(const std::string& name, MetricId* id) const;
   const MetricSpec& spec(MetricId id) const;
 
+  // Changes the series budget of `id` (a reload changed max_series). Existing series stay.
+  void SetMaxSeries(MetricId id, uint64_t max_series);
+
+  // Names of the declared metrics, in declaration order.
+  std::vector<std::string> Names() const;
+
+  // Removes a metric and its series from the registry (a reload dropped or changed it). Its id is
+  // never reused. REQUIRES: no Update of this metric runs or will run (sources are stopped).
+  void Remove(const std::string& name);
+
  private:
   struct Metric;
   void* FindOrCreate(Metric& m, std::span<const std::string_view> label_values);

@@ -39,8 +39,19 @@ SelfMetrics::SelfMetrics(prometheus::Registry& registry, const std::string& vers
       build_info_(prometheus::BuildGauge()
                       .Name("bam_exporter_build_info")
                       .Help("Always 1; the version label says which bam-exporter is running.")
-                      .Register(registry)) {
+                      .Register(registry)),
+      config_reloads_(prometheus::BuildCounter()
+                          .Name("bam_exporter_config_reloads_total")
+                          .Help("Configuration reloads by result; a failed reload keeps the "
+                                "running configuration.")
+                          .Register(registry)) {
   build_info_.Add({{"version", version}}).Set(1);
+  config_reloads_.Add({{"result", "success"}});
+  config_reloads_.Add({{"result", "failure"}});
+}
+
+void SelfMetrics::CountReload(bool success) {
+  config_reloads_.Add({{"result", success ? "success" : "failure"}}).Increment();
 }
 
 SourceStats SelfMetrics::RegisterSource(const std::string& source) {

@@ -45,12 +45,16 @@ class SelfMetrics {
   // bam_exporter_source_errors_total{source,kind}, created on first use (not on the per-line path).
   prometheus::Counter& SourceError(const std::string& source, const std::string& kind);
 
+  // bam_exporter_config_reloads_total{result="success"|"failure"}; both exist from the start.
+  void CountReload(bool success);
+
  private:
   prometheus::Family<prometheus::Counter>& lines_read_;
   prometheus::Family<prometheus::Counter>& lines_rejected_;
   prometheus::Family<prometheus::Counter>& series_overflow_;
   prometheus::Family<prometheus::Counter>& source_errors_;
   prometheus::Family<prometheus::Gauge>& build_info_;
+  prometheus::Family<prometheus::Counter>& config_reloads_;
 };
 
 }  // namespace bam::exporter
