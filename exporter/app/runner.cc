@@ -92,6 +92,10 @@ int RunOneShot(const Flags& flags, std::FILE* out, std::FILE* err) {
         break;
     }
   }
+  // unique windows and duration timeouts end where the logs end (their last event time), or now.
+  Pipeline& pipeline = *loaded->pipeline;
+  pipeline.Refresh(pipeline.max_event_ms() > 0 ? pipeline.max_event_ms()
+                                               : Pipeline::WallClockMillis());
   std::string text = SerializeText(loaded->registry);
   std::fwrite(text.data(), 1, text.size(), out);
   return std::fflush(out) == 0 ? 0 : 1;

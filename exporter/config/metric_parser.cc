@@ -66,6 +66,8 @@ std::vector<std::string> ExportedNames(const std::string& name, MetricType type)
   if (type == MetricType::kDuration) {
     out.push_back(name + "_orphans_total");
     out.push_back(name + "_timeouts_total");
+    out.push_back(name + "_evictions_total");
+    out.push_back(name + "_clock_skew_total");
   }
   return out;
 }

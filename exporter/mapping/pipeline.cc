@@ -1,12 +1,15 @@
 #include "exporter/mapping/pipeline.h"
 
 #include <algorithm>
+#include <chrono>
 #include <map>
 
 #include "exporter/expr/expr.h"
 #include "exporter/expr/lookup_table.h"
 #include "exporter/parsers/parser.h"
 #include "exporter/parsers/timestamp.h"
+#include "exporter/store/duration_metric.h"
+#include "exporter/store/unique_metric.h"
 
 namespace bam::exporter {
 
@@ -19,6 +22,11 @@ class CompiledMetric {
   std::unique_ptr<CompiledExpr> value;  // null: add 1
   std::unique_ptr<CompiledExpr> each;   // null: once per line
   std::vector<std::unique_ptr<CompiledExpr>> labels;
+  // unique and duration metrics (type kUnique / kDuration) are kept outside the MetricStore.
+  MetricType type = MetricType::kCounter;
+  std::unique_ptr<CompiledExpr> key, start, end;
+  std::unique_ptr<UniqueMetric> unique;
+  std::unique_ptr<DurationMetric> duration;
 };
 
 struct SourceProcessor::State {
@@ -32,9 +40,34 @@ struct SourceProcessor::State {
   bool bad_value = false;
   bool negative = false;
   const char* last_rejection = "";  // reason of the last line, "" when counted
+  // Time, for unique and duration metrics only (needs_time): the line's `timestamp` when the
+  // source has one, else the arrival time from the pipeline's clock.
+  bool needs_time = false;
+  bool has_timestamp = false;
+  FieldPath timestamp_field;
+  TimestampLayout timestamp_layout;
+  prometheus::Counter* bad_timestamp = nullptr;
+  const std::function<int64_t()>* clock = nullptr;
+  std::atomic<int64_t>* max_event_ms = nullptr;
 
-  void Apply(const CompiledMetric& m, const Record& rec, const Value* item);
+  int64_t LineTime(const Record& rec);
+  void Apply(const CompiledMetric& m, const Record& rec, const Value* item, int64_t now_ms);
+  void ApplyKeyed(const CompiledMetric& m, const Record& rec, int64_t now_ms);
 };
+
+int64_t SourceProcessor::State::LineTime(const Record& rec) {
+  if (has_timestamp) {
+    int64_t ms = 0;
+    if (timestamp_layout.ToUnixMillis(rec.Get(timestamp_field), &ms)) {
+      int64_t seen = max_event_ms->load(std::memory_order_relaxed);
+      while (ms > seen && !max_event_ms->compare_exchange_weak(seen, ms)) {
+      }
+      return ms;
+    }
+    bad_timestamp->Increment();
+  }
+  return (*clock)();
+}
 
 SourceProcessor::SourceProcessor() : state_(std::make_unique<State>()) {}
 SourceProcessor::~SourceProcessor() = default;
@@ -59,10 +92,15 @@ void SourceProcessor::OnLine(std::string_view line) {
   s.last_rejection = "";
   s.bad_value = false;
   s.negative = false;
+  const int64_t now_ms = s.needs_time ? s.LineTime(*rec) : 0;
   for (const CompiledMetric* m : s.metrics) {
     s.scratch.Reset();
+    if (m->unique != nullptr || m->duration != nullptr) {
+      s.ApplyKeyed(*m, *rec, now_ms);
+      continue;
+    }
     if (m->each == nullptr) {
-      s.Apply(*m, *rec, nullptr);
+      s.Apply(*m, *rec, nullptr, now_ms);
       continue;
     }
     Value list = m->each->Eval(*rec, nullptr, &s.scratch);
@@ -70,7 +108,7 @@ void SourceProcessor::OnLine(std::string_view line) {
     const size_t n = rec->ArrayLength(list);
     for (size_t i = 0; i < n; ++i) {
       Value item = rec->Element(list, i);
-      s.Apply(*m, *rec, &item);
+      s.Apply(*m, *rec, &item, now_ms);
     }
   }
   if (s.bad_value) {
@@ -83,7 +121,28 @@ void SourceProcessor::OnLine(std::string_view line) {
   }
 }
 
-void SourceProcessor::State::Apply(const CompiledMetric& m, const Record& rec, const Value* item) {
+void SourceProcessor::State::ApplyKeyed(const CompiledMetric& m, const Record& rec,
+                                        int64_t now_ms) {
+  if (m.when != nullptr && !m.when->EvalBool(rec, nullptr, &scratch)) return;
+  std::string_view key;
+  if (!m.key->EvalLabel(rec, nullptr, &scratch, &key) || key.empty()) return;
+  const bool is_start = m.start != nullptr && m.start->EvalBool(rec, nullptr, &scratch);
+  const bool is_end = m.end != nullptr && m.end->EvalBool(rec, nullptr, &scratch);
+  if (m.duration != nullptr && !is_start && !is_end) return;
+  for (size_t i = 0; i < m.labels.size(); ++i) {
+    if (!m.labels[i]->EvalLabel(rec, nullptr, &scratch, &label_values[i])) label_values[i] = {};
+  }
+  std::span<const std::string_view> labels(label_values.data(), m.labels.size());
+  if (m.unique != nullptr) {
+    m.unique->Add(labels, key, now_ms);
+    return;
+  }
+  if (is_start) m.duration->Start(labels, key, now_ms);
+  if (is_end) m.duration->End(key, now_ms);
+}
+
+void SourceProcessor::State::Apply(const CompiledMetric& m, const Record& rec, const Value* item,
+                                   int64_t /*now_ms*/) {
   if (m.when != nullptr && !m.when->EvalBool(rec, item, &scratch)) return;
   double v = 1;
   if (m.value != nullptr && !m.value->EvalNumber(rec, item, &scratch, &v)) {
@@ -99,7 +158,22 @@ void SourceProcessor::State::Apply(const CompiledMetric& m, const Record& rec, c
   }
 }
 
-Pipeline::Pipeline() = default;
+Pipeline::Pipeline() : clock_(&Pipeline::WallClockMillis) {}
+
+int64_t Pipeline::WallClockMillis() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+void Pipeline::set_clock(std::function<int64_t()> clock) { clock_ = std::move(clock); }
+
+void Pipeline::Refresh(int64_t now_ms) {
+  for (const auto& m : metrics_) {
+    if (m->unique != nullptr) m->unique->Refresh(now_ms);
+    if (m->duration != nullptr) m->duration->Sweep(now_ms);
+  }
+}
 Pipeline::~Pipeline() = default;
 
 namespace {
@@ -149,7 +223,7 @@ MetricSpec::Kind SpecKind(MetricType type) {
 
 std::unique_ptr<Pipeline> Pipeline::Build(const Config& config, MetricStore* store,
                                           SelfMetrics* self, DiagnosticList* diags,
-                                          std::vector<std::string>* warnings) {
+                                          std::vector<std::string>* /*warnings: none at the moment*/) {
   std::unique_ptr<Pipeline> p(new Pipeline);
 
   // Lookup tables first: expressions resolve lookup("name", …) against them at compile time.
@@ -185,14 +259,47 @@ std::unique_ptr<Pipeline> Pipeline::Build(const Config& config, MetricStore* sto
       return e;
     };
     if (mc.type == MetricType::kUnique || mc.type == MetricType::kDuration) {
-      // Checked like every other metric, so --check-config finds their mistakes today.
-      for (const ExprText* e : {&mc.when, &mc.key, &mc.start, &mc.end}) compile(*e);
-      for (const auto& label : mc.labels) compile(label.expr);
-      warnings->push_back(config.file + ":" + std::to_string(mc.pos.line) + ": " + mc.path +
-                          ": metric \"" + mc.name + "\" of type " +
-                          (mc.type == MetricType::kUnique ? "unique" : "duration") +
-                          " is validated but not computed by this build (it arrives with the "
-                          "live exporter); skipped");
+      auto m = std::make_unique<CompiledMetric>();
+      m->name = mc.name;
+      m->type = mc.type;
+      m->when = compile(mc.when);
+      m->key = compile(mc.key);
+      m->start = compile(mc.start);
+      m->end = compile(mc.end);
+      std::vector<std::string> label_names;
+      for (const auto& label : mc.labels) {
+        label_names.push_back(label.name);
+        m->labels.push_back(compile(label.expr));
+      }
+      if (!ok || !diags->empty()) continue;
+      const std::string help = !mc.help.empty() ? mc.help
+                                                : "bam-exporter metric defined at " + config.file +
+                                                      ":" + std::to_string(mc.pos.line) + ".";
+      if (mc.type == MetricType::kUnique) {
+        UniqueMetricOptions o;
+        o.name = mc.name;
+        o.help = help;
+        o.label_names = label_names;
+        o.window_ms = mc.window_ms;
+        o.max_series = mc.max_series;
+        o.expire_after_ms = mc.expire_after_ms;
+        m->unique = std::make_unique<UniqueMetric>(store->registry(), self, o);
+      } else {
+        DurationMetricOptions o;
+        o.name = mc.name;
+        o.help = help;
+        o.label_names = label_names;
+        o.buckets = mc.buckets;
+        o.timeout_ms = mc.timeout_ms;
+        o.max_series = mc.max_series;
+        m->duration = std::make_unique<DurationMetric>(store->registry(), self, o);
+      }
+      for (size_t i = 0; i < config.sources.size(); ++i) {
+        bool applies = mc.sources.empty();
+        for (const auto& src : mc.sources) applies |= (src == config.sources[i].name);
+        if (applies) by_source[i].push_back(m.get());
+      }
+      p->metrics_.push_back(std::move(m));
       continue;
     }
     auto m = std::make_unique<CompiledMetric>();
@@ -293,6 +400,15 @@ std::unique_ptr<Pipeline> Pipeline::Build(const Config& config, MetricStore* sto
       }
     }
     st.metrics = by_source[i];
+    for (const auto* m : st.metrics)
+      st.needs_time |= (m->unique != nullptr || m->duration != nullptr);
+    st.clock = &p->clock_;
+    st.max_event_ms = &p->max_event_ms_;
+    std::string ignored;  // layout errors were reported above
+    if (sc.timestamp.has_value() && FieldPath::Parse(sc.timestamp->field, &st.timestamp_field) &&
+        TimestampLayout::Parse(sc.timestamp->layout, &st.timestamp_layout, &ignored)) {
+      st.has_timestamp = true;
+    }
     size_t max_labels = 0;
     for (const auto* m : st.metrics) max_labels = std::max(max_labels, m->labels.size());
     st.label_values.resize(max_labels);
@@ -302,7 +418,11 @@ std::unique_ptr<Pipeline> Pipeline::Build(const Config& config, MetricStore* sto
   if (!diags->empty()) return nullptr;
   // Self-metric series only once the whole config is known to be good.
   for (size_t i = 0; i < config.sources.size(); ++i) {
-    p->sources_[i]->state_->stats = self->RegisterSource(config.sources[i].name);
+    SourceProcessor::State& st = *p->sources_[i]->state_;
+    st.stats = self->RegisterSource(config.sources[i].name);
+    if (st.has_timestamp && st.needs_time) {
+      st.bad_timestamp = &self->SourceError(config.sources[i].name, "bad_timestamp");
+    }
   }
   return p;
 }

@@ -10,6 +10,8 @@
 #ifndef BAM_EXPORTER_MAPPING_PIPELINE_H_
 #define BAM_EXPORTER_MAPPING_PIPELINE_H_
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -60,11 +62,28 @@ class Pipeline {
   SourceProcessor& source(size_t i) { return *sources_[i]; }
   size_t source_count() const { return sources_.size(); }
 
+  // Brings `unique` windows and `duration` timeouts up to `now_ms` (Unix ms). Call before every
+  // collect: with the wall clock when live, with max_event_ms() after a one-shot read of old logs.
+  // Thread-safe.
+  void Refresh(int64_t now_ms);
+
+  // The latest event time seen on any source with a `timestamp`, or 0. Thread-safe.
+  int64_t max_event_ms() const { return max_event_ms_.load(std::memory_order_relaxed); }
+
+  // Arrival time for lines of sources without a `timestamp` (default: the wall clock). Set before
+  // lines flow; for tests.
+  void set_clock(std::function<int64_t()> clock);
+
+  // Milliseconds since the Unix epoch, from the system clock.
+  static int64_t WallClockMillis();
+
  private:
   Pipeline();
   std::vector<std::unique_ptr<LookupTable>> tables_;
   std::vector<std::unique_ptr<CompiledMetric>> metrics_;
   std::vector<std::unique_ptr<SourceProcessor>> sources_;
+  std::atomic<int64_t> max_event_ms_{0};
+  std::function<int64_t()> clock_;
 };
 
 }  // namespace bam::exporter

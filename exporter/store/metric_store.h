@@ -68,6 +68,9 @@ class MetricStore {
   // Changes the series budget of `id` (a reload changed max_series). Existing series stay.
   void SetMaxSeries(MetricId id, uint64_t max_series);
 
+  // The registry the metrics live in (for metric kinds kept outside the store: unique, duration).
+  prometheus::Registry& registry() { return registry_; }
+
   // Names of the declared metrics, in declaration order.
   std::vector<std::string> Names() const;
 

@@ -1,5 +1,7 @@
 #include "exporter/store/unique_metric.h"
 
+#include <cmath>
+
 #include <algorithm>
 #include <cstring>
 #include <limits>
@@ -160,7 +162,8 @@ void UniqueMetric::Refresh(int64_t now_ms) {
       }
     }
     if (!s->dirty && s->computed_for == now_bucket) continue;
-    s->gauge->Set(EstimateLocked(*s, now_bucket));
+    // A count of distinct keys reads as a whole number; the sketch's fraction is noise.
+    s->gauge->Set(std::round(EstimateLocked(*s, now_bucket)));
     s->dirty = false;
     s->computed_for = now_bucket;
   }
