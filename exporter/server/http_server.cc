@@ -1,0 +1,289 @@
+#include "exporter/server/http_server.h"
+
+#include <arpa/inet.h>
+#include <civetweb.h>
+#include <netinet/in.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <exception>
+#include <mutex>
+#include <thread>
+
+namespace bam::exporter {
+namespace {
+
+constexpr char kExpositionType[] = "text/plain; version=0.0.4; charset=utf-8";
+
+bool AllDigits(std::string_view s) {
+  if (s.empty() || s.size() > 5) return false;
+  for (char c : s) {
+    if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+// The address a local client connects to in order to reach a listener bound per `civet` ports.
+std::string WakeHost(const std::string& civet) {
+  size_t colon = civet.rfind(':');
+  if (colon == std::string::npos) return "127.0.0.1";
+  std::string host = civet.substr(0, colon);
+  if (host == "0.0.0.0") return "127.0.0.1";
+  if (host.front() == '[') host = host.substr(1, host.size() - 2);
+  return host == "::" ? "::1" : host;
+}
+
+// Opens and closes a TCP connection: CivetWeb's listener thread sleeps in poll() for up to 2 s
+// between checks of its stop flag; a connection wakes it, so Stop() takes milliseconds.
+void Poke(const std::string& host, int port) {
+  sockaddr_storage addr{};
+  socklen_t len = 0;
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&addr);
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&addr);
+  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(static_cast<uint16_t>(port));
+    len = sizeof *v4;
+  } else if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<uint16_t>(port));
+    len = sizeof *v6;
+  } else {
+    return;
+  }
+  int fd = socket(addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return;
+  connect(fd, reinterpret_cast<sockaddr*>(&addr), len);  // failure is fine: Stop just takes longer
+  close(fd);
+}
+
+// Writes the status line and headers by hand rather than with mg_response_header_*: those refuse
+// to run once anything was written on the connection, and a "100 Continue" may have been.
+// Keep-alive is off, so every response closes its connection.
+void WriteResponse(mg_connection* conn, const HttpResponse& r, bool head) {
+  std::string out = "HTTP/1.1 " + std::to_string(r.status) + " " +
+                    mg_get_response_code_text(conn, r.status) +
+                    "\r\nContent-Type: " + r.content_type +
+                    "\r\nContent-Length: " + std::to_string(r.body.size()) +
+                    "\r\nCache-Control: no-cache\r\nConnection: close\r\n";
+  for (const auto& [name, value] : r.headers) out += name + ": " + value + "\r\n";
+  out += "\r\n";
+  if (!head) out += r.body;
+  mg_write(conn, out.data(), out.size());
+}
+
+}  // namespace
+
+std::string_view HttpRequest::Header(const char* name) const {
+  const char* v = mg_get_header(conn_, name);
+  return v == nullptr ? std::string_view() : std::string_view(v);
+}
+
+int64_t HttpRequest::ReadBody(char* buf, size_t size) {
+  if (!body_started_) {
+    body_started_ = true;
+    // CivetWeb does not answer "Expect: 100-continue" for handlers; without this, curl waits a
+    // second before sending the body. Sent only once the handler wants the body, so a request
+    // refused from its headers (401, 413) is refused without the client sending the body.
+    const char* expect = mg_get_header(conn_, "Expect");
+    if (expect != nullptr && strcasecmp(expect, "100-continue") == 0) {
+      mg_printf(conn_, "HTTP/1.1 100 Continue\r\n\r\n");
+    }
+  }
+  return mg_read(conn_, buf, size);
+}
+
+bool ToCivetListeningPort(const std::string& listen_address, std::string* civet,
+                          std::string* error) {
+  size_t colon = listen_address.rfind(':');
+  if (colon == std::string::npos) {
+    *error = "listen address \"" + listen_address + "\": want HOST:PORT, e.g. 127.0.0.1:9780";
+    return false;
+  }
+  std::string host = listen_address.substr(0, colon);
+  std::string port = listen_address.substr(colon + 1);
+  if (!AllDigits(port) || std::stoi(port) > 65535) {
+    *error = "listen address \"" + listen_address + "\": port must be a number from 0 to 65535";
+    return false;
+  }
+  port = std::to_string(std::stoi(port));  // CivetWeb reads suffixes (s, r) and commas: none here
+  if (host.empty()) {
+    *civet = port;  // all IPv4 interfaces
+    return true;
+  }
+  if (host == "localhost") host = "127.0.0.1";
+  if (host.size() > 2 && host.front() == '[' && host.back() == ']') {
+    in6_addr addr6{};
+    if (inet_pton(AF_INET6, host.substr(1, host.size() - 2).c_str(), &addr6) == 1) {
+      *civet = host + ":" + port;
+      return true;
+    }
+  }
+  in_addr addr{};
+  if (inet_pton(AF_INET, host.c_str(), &addr) != 1) {
+    *error = "listen address \"" + listen_address +
+             "\": host must be an IPv4 address, [IPv6 address], localhost, or empty";
+    return false;
+  }
+  *civet = host + ":" + port;
+  return true;
+}
+
+HttpServer::HttpServer(HttpServerOptions options) : options_(std::move(options)) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+uint64_t HttpServer::AddHandler(const std::string& method, const std::string& path,
+                                HttpHandler handler) {
+  std::unique_lock lock(routes_mu_);
+  uint64_t id = next_id_++;
+  routes_[path][method] = std::make_shared<const Route>(Route{id, std::move(handler)});
+  return id;
+}
+
+void HttpServer::RemoveHandler(const std::string& method, const std::string& path, uint64_t id) {
+  std::unique_lock lock(routes_mu_);
+  auto p = routes_.find(path);
+  if (p == routes_.end()) return;
+  auto m = p->second.find(method);
+  if (m == p->second.end() || m->second->id != id) return;
+  p->second.erase(m);
+  if (p->second.empty()) routes_.erase(p);
+}
+
+void HttpServer::AddBuiltinRoutes() {
+  AddHandler("GET", options_.telemetry_path, [this](HttpRequest&) {
+    HttpResponse r;
+    r.content_type = kExpositionType;
+    if (metrics_) r.body = metrics_();
+    return r;
+  });
+  AddHandler("GET", "/-/healthy",
+             [](HttpRequest&) { return HttpResponse::Text(200, "bam-exporter is Healthy.\n"); });
+  AddHandler("GET", "/-/ready", [this](HttpRequest&) {
+    if (!ready_ || ready_()) return HttpResponse::Text(200, "bam-exporter is Ready.\n");
+    return HttpResponse::Text(503, "bam-exporter is not ready.\n");
+  });
+  if (reload_) {
+    HttpHandler reload = [this](HttpRequest&) {
+      ReloadResult result = reload_();
+      if (result.ok) return HttpResponse::Text(200, "bam-exporter config reloaded.\n");
+      return HttpResponse::Text(500, "failed to reload config: " + result.message + "\n");
+    };
+    AddHandler("POST", "/-/reload", reload);
+    AddHandler("PUT", "/-/reload", reload);
+  }
+  AddHandler("GET", "/", [this](HttpRequest&) {
+    HttpResponse r;
+    r.content_type = "text/html; charset=utf-8";
+    r.body = RenderStatusHtml(status_ ? status_() : ServerStatus{}, options_.telemetry_path);
+    return r;
+  });
+  AddHandler("GET", "/status.json", [this](HttpRequest&) {
+    HttpResponse r;
+    r.content_type = "application/json";
+    r.body = RenderStatusJson(status_ ? status_() : ServerStatus{});
+    return r;
+  });
+}
+
+bool HttpServer::Start(const std::string& listen_address, std::string* error) {
+  std::string ports;
+  if (!ToCivetListeningPort(listen_address, &ports, error)) return false;
+  static std::once_flag init_once;
+  std::call_once(init_once, [] { mg_init_library(0); });
+
+  AddBuiltinRoutes();
+  std::string threads = std::to_string(options_.num_threads);
+  std::string timeout = std::to_string(options_.request_timeout_ms);
+  const char* civet_options[] = {
+      "listening_ports", ports.c_str(),       "num_threads", threads.c_str(), "request_timeout_ms",
+      timeout.c_str(),   "enable_keep_alive", "no",          nullptr};
+  mg_callbacks callbacks{};
+  mg_init_data init{};
+  init.callbacks = &callbacks;
+  init.user_data = this;
+  init.configuration_options = civet_options;
+  char text[256] = "";
+  mg_error_data err{};
+  err.text = text;
+  err.text_buffer_size = sizeof text;
+  ctx_ = mg_start2(&init, &err);
+  if (ctx_ == nullptr) {
+    *error = "cannot listen on " + listen_address + ": " + (text[0] ? text : "unknown error");
+    return false;
+  }
+  mg_set_request_handler(ctx_, "/", &HttpServer::Dispatch, this);
+  mg_server_port bound[4]{};
+  int n = mg_get_server_ports(ctx_, 4, bound);
+  port_ = n > 0 ? bound[0].port : 0;
+  wake_host_ = WakeHost(ports);
+  return true;
+}
+
+void HttpServer::Stop() {
+  if (ctx_ == nullptr) return;
+  std::atomic<bool> stopped = false;
+  std::thread waker([&] {
+    while (!stopped) {
+      Poke(wake_host_, port_);
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+  });
+  mg_stop(ctx_);  // joins the workers: every request in progress has finished
+  stopped = true;
+  waker.join();
+  ctx_ = nullptr;
+  port_ = 0;
+}
+
+int HttpServer::Dispatch(mg_connection* conn, void* self) {
+  return static_cast<HttpServer*>(self)->Serve(conn);  // the status, for CivetWeb's access log
+}
+
+int HttpServer::Serve(mg_connection* conn) {
+  const mg_request_info* ri = mg_get_request_info(conn);
+  std::string method = ri->request_method ? ri->request_method : "";
+  std::string path = ri->local_uri ? ri->local_uri : (ri->request_uri ? ri->request_uri : "");
+  bool head = method == "HEAD";
+
+  std::shared_ptr<const Route> route;
+  std::string allowed;
+  bool path_known = false;
+  {
+    std::shared_lock lock(routes_mu_);
+    auto p = routes_.find(path);
+    if (p != routes_.end()) {
+      path_known = true;
+      auto m = p->second.find(head ? "GET" : method);
+      if (m != p->second.end()) route = m->second;
+      for (const auto& [name, unused] : p->second) allowed += (allowed.empty() ? "" : ", ") + name;
+    }
+  }
+
+  HttpResponse response;
+  if (!path_known) {
+    response = HttpResponse::Text(404, "404 page not found\n");
+  } else if (route == nullptr) {
+    response = HttpResponse::Text(
+        405, "method " + method + " not allowed on " + path + "; allowed: " + allowed + "\n");
+    response.headers.emplace_back("Allow", allowed);
+  } else {
+    HttpRequest request(conn, method, path, ri->content_length);
+    try {
+      response = route->handler(request);
+    } catch (const std::exception& e) {
+      response = HttpResponse::Text(500, std::string("internal error: ") + e.what() + "\n");
+    } catch (...) {
+      response = HttpResponse::Text(500, "internal error\n");
+    }
+  }
+  WriteResponse(conn, response, head);
+  return response.status;
+}
+
+}  // namespace bam::exporter
