@@ -168,12 +168,5 @@ TEST_F(ExporterCliTest, OneShotCountsStdinAndPrintsExposition) {
   EXPECT_EQ(v, 1);
 }
 
-TEST_F(ExporterCliTest, DaemonModeSaysItIsNotInThisBuild) {
-  Write("ok.yml", "sources:\n  - name: in\n    stdin: {}\n    format: json\nmetrics: []\n");
-  auto r = Run("--config.file=ok.yml");
-  EXPECT_EQ(r.exit_code, 2);
-  EXPECT_THAT(r.err, HasSubstr("--one-shot"));
-}
-
 }  // namespace
 }  // namespace bam

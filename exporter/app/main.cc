@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <string>
 
+#include "exporter/app/daemon.h"
 #include "exporter/app/flags.h"
 #include "exporter/app/log.h"
 #include "exporter/app/runner.h"
@@ -25,9 +26,11 @@ int main(int argc, char** argv) {
   ConfigureLog(flags.log_level, flags.log_format);
   if (flags.check_config) return RunCheckConfig(flags, stderr);
   if (flags.one_shot) return RunOneShot(flags, stdout, stderr);
-  std::fprintf(stderr,
-               "bam-exporter: %s is not in this build yet (it arrives with the live exporter)\n"
-               "\tTry --one-shot to print the metrics of the files and stdin, or --check-config\n",
-               flags.backfill ? "--backfill" : "daemon mode");
-  return 2;
+  if (flags.backfill) {
+    std::fprintf(stderr,
+                 "bam-exporter: --backfill is not in this build yet\n"
+                 "\tTry --one-shot to print the metrics of the files and stdin\n");
+    return 2;
+  }
+  return RunDaemon(flags);
 }
