@@ -60,6 +60,15 @@ size_t EditDistance(const std::string& a, const std::string& b) {
 
 }  // namespace
 
+std::string JoinNames(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& n : names) {
+    if (!out.empty()) out += ", ";
+    out += n;
+  }
+  return out;
+}
+
 std::string SuggestClosest(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best;
   size_t best_distance = word.size() / 2 + 1;  // beyond this, a suggestion is noise

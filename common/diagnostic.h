@@ -46,6 +46,9 @@ class DiagnosticList {
   std::vector<Diagnostic> items_;
 };
 
+// "a, b, c": names joined for a hint.
+std::string JoinNames(const std::vector<std::string>& names);
+
 // Closest candidate to `word` by edit distance, or "" if none is close enough to be a plausible
 // typo.
 std::string SuggestClosest(const std::string& word, const std::vector<std::string>& candidates);

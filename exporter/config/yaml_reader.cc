@@ -214,15 +214,6 @@ bool IsSimpleName(std::string_view name) {
   return true;
 }
 
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) {
-    if (!out.empty()) out += ", ";
-    out += n;
-  }
-  return out;
-}
-
 std::string DidYouMean(const std::string& word, const std::vector<std::string>& candidates) {
   std::string best = SuggestClosest(word, candidates);
   if (!best.empty()) return "\"" + best + "\"";

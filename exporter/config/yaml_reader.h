@@ -101,8 +101,6 @@ class MapFields {
 
 // True for a non-empty name made of [a-z0-9_] (source and lookup names).
 bool IsSimpleName(std::string_view name);
-// "a, b, c".
-std::string JoinNames(const std::vector<std::string>& names);
 // `"closest"` when one is close to `word`, else "one of: a, b, c".
 std::string DidYouMean(const std::string& word, const std::vector<std::string>& candidates);
 

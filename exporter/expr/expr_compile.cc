@@ -33,15 +33,6 @@ class Program final : public CompiledExpr {
   std::string text_;
 };
 
-std::string JoinNames(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) {
-    if (!out.empty()) out += ", ";
-    out += n;
-  }
-  return out;
-}
-
 class Compiler {
  public:
   Compiler(const ExprOptions& options, std::vector<ExprError>* errors)

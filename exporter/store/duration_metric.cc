@@ -4,21 +4,9 @@
 #include <limits>
 
 #include "exporter/store/metric_store.h"  // kOverflowLabelValue
+#include "exporter/store/series_key.h"
 
 namespace bam::exporter {
-
-namespace {
-
-void AppendKey(std::string* out, std::span<const std::string_view> label_values) {
-  out->clear();
-  for (std::string_view v : label_values) {
-    uint32_t n = static_cast<uint32_t>(v.size());
-    out->append(reinterpret_cast<const char*>(&n), sizeof(n));
-    out->append(v);
-  }
-}
-
-}  // namespace
 
 const std::vector<double>& DefaultDurationBuckets() {
   static const std::vector<double> kBuckets = {1,    10,    60,    300,    600,   1800,
@@ -78,7 +66,7 @@ DurationMetric::~DurationMetric() {
 }
 
 uint32_t DurationMetric::FindOrCreateSeriesLocked(std::span<const std::string_view> label_values) {
-  AppendKey(&key_buffer_, label_values);
+  EncodeSeriesKey(label_values, &key_buffer_);
   if (auto it = series_index_.find(std::string_view(key_buffer_)); it != series_index_.end()) {
     return it->second;
   }

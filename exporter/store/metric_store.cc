@@ -8,6 +8,8 @@
 #include <cstring>
 #include <mutex>
 
+#include "exporter/store/series_key.h"
+
 namespace bam::exporter {
 
 namespace {
@@ -76,14 +78,8 @@ MetricStore::MetricId MetricStore::Add(const MetricSpec& spec) {
 }
 
 void* MetricStore::FindOrCreate(Metric& m, std::span<const std::string_view> label_values) {
-  // Length-prefixed label values, in a per-thread buffer so lookups allocate nothing.
-  thread_local std::string key;
-  key.clear();
-  for (std::string_view v : label_values) {
-    uint32_t n = static_cast<uint32_t>(v.size());
-    key.append(reinterpret_cast<const char*>(&n), sizeof(n));
-    key.append(v);
-  }
+  thread_local std::string key;  // per thread: lookups allocate nothing
+  EncodeSeriesKey(label_values, &key);
   std::lock_guard<std::mutex> lock(m.mu);
   if (auto it = m.series.find(std::string_view(key)); it != m.series.end()) return it->second;
 

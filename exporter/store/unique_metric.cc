@@ -1,10 +1,11 @@
 #include "exporter/store/unique_metric.h"
 
-#include <cmath>
-
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <limits>
+
+#include "exporter/store/series_key.h"
 
 namespace bam::exporter {
 
@@ -16,15 +17,6 @@ int64_t FloorDiv(int64_t a, int64_t b) {
   int64_t q = a / b;
   if (a % b != 0 && a < 0) --q;
   return q;
-}
-
-void AppendKey(std::string* out, std::span<const std::string_view> label_values) {
-  out->clear();
-  for (std::string_view v : label_values) {
-    uint32_t n = static_cast<uint32_t>(v.size());
-    out->append(reinterpret_cast<const char*>(&n), sizeof(n));
-    out->append(v);
-  }
 }
 
 }  // namespace
@@ -67,7 +59,7 @@ int64_t UniqueMetric::BucketOf(int64_t time_ms) const { return FloorDiv(time_ms,
 
 UniqueMetric::Series* UniqueMetric::FindOrCreateLocked(
     std::span<const std::string_view> label_values) {
-  AppendKey(&key_buffer_, label_values);
+  EncodeSeriesKey(label_values, &key_buffer_);
   if (auto it = series_.find(key_buffer_); it != series_.end()) return it->second.get();
 
   const bool over_budget = options_.max_series > 0 && !options_.label_names.empty() &&
@@ -173,7 +165,7 @@ void UniqueMetric::Refresh(int64_t now_ms) {
 double UniqueMetric::Estimate(std::span<const std::string_view> label_values,
                               int64_t now_ms) const {
   std::string key;
-  AppendKey(&key, label_values);
+  EncodeSeriesKey(label_values, &key);
   std::lock_guard<std::mutex> lock(mu_);
   auto it = series_.find(key);
   if (it == series_.end()) return 0;
