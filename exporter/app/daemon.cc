@@ -235,6 +235,19 @@ int Daemon::Run() {
     std::lock_guard<std::mutex> lock(state_mu_);
     StopSources();
   }
+  int64_t grace_ms = 0;
+  ParseDuration(flags_.shutdown_grace, &grace_ms);
+  if (grace_ms > 0) {
+    // Nothing is read any more: /metrics now shows the final counts until the grace ends.
+    Log(LogLevel::kInfo, "sources stopped; serving the final metrics for " + flags_.shutdown_grace +
+                             " (SIGTERM again to exit now)");
+    const timespec grace{grace_ms / 1000, (grace_ms % 1000) * 1000 * 1000};
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGTERM);
+    sigaddset(&stop, SIGINT);
+    sigtimedwait(&stop, nullptr, &grace);
+  }
   server_.Stop();
   return 0;
 }

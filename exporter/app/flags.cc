@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "exporter/config/config.h"  // ParseDuration
+
 namespace bam::exporter {
 
 namespace {
@@ -19,6 +21,7 @@ constexpr StringFlag kStringFlags[] = {
     {"log.level", &Flags::log_level},
     {"log.format", &Flags::log_format},
     {"output", &Flags::output},
+    {"web.shutdown-grace", &Flags::shutdown_grace},
 };
 
 struct BoolFlag {
@@ -95,6 +98,10 @@ bool ParseFlags(int argc, char** argv, Flags* flags, std::string* error) {
     *error = "--log.format must be logfmt or json";
     return false;
   }
+  if (int64_t ms = 0; !ParseDuration(flags->shutdown_grace, &ms)) {
+    *error = "--web.shutdown-grace must be a duration such as 0s, 5s or 1m";
+    return false;
+  }
   if (flags->version || flags->help) return true;
   if (flags->config_file.empty()) {
     *error = "--config.file is required";
@@ -128,6 +135,9 @@ Flags:
   --web.listen-address=ADDR       where to serve metrics (default 127.0.0.1:9780)
   --web.telemetry-path=PATH       metrics path (default /metrics)
   --storage.positions-file=FILE   where file positions are kept across restarts
+  --web.shutdown-grace=DURATION   after SIGTERM, stop reading but serve the final /metrics
+                                  this long (or until a second SIGTERM), so a last scrape
+                                  sees every counted line (default 0s)
   --log.level=LEVEL               debug, info, warn, error (default info)
   --log.format=FORMAT             logfmt or json (default logfmt)
   --version                       print the version and exit

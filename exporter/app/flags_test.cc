@@ -45,6 +45,16 @@ TEST(FlagsTest, ModesExcludeEachOther) {
   EXPECT_EQ(error, "--backfill needs --output=FILE.om");
 }
 
+TEST(FlagsTest, ShutdownGraceIsADuration) {
+  Flags flags;
+  std::string error;
+  EXPECT_TRUE(Parse({"--config.file=a.yml", "--web.shutdown-grace=5s"}, &flags, &error)) << error;
+  EXPECT_EQ(flags.shutdown_grace, "5s");
+  Flags bad;
+  EXPECT_FALSE(Parse({"--config.file=a.yml", "--web.shutdown-grace=soon"}, &bad, &error));
+  EXPECT_EQ(error, "--web.shutdown-grace must be a duration such as 0s, 5s or 1m");
+}
+
 TEST(FlagsTest, VersionNeedsNoConfig) {
   Flags flags;
   std::string error;
