@@ -57,6 +57,10 @@ function(bam_cc_test)
   endif()
   add_test(NAME ${BAM_NAME} COMMAND ${BAM_NAME})
   set_tests_properties(${BAM_NAME} PROPERTIES LABELS "${BAM_LABELS}" TIMEOUT 600)
+  if("slow" IN_LIST BAM_LABELS)
+    # Timing-bound (rates held for a minute): never beside another test on a 2-core machine.
+    set_tests_properties(${BAM_NAME} PROPERTIES RUN_SERIAL TRUE)
+  endif()
 endfunction()
 
 # bam_fuzz_target(NAME fuzz_json SRCS fuzz_json.cc DEPS ...) — only with -DBAM_FUZZ=ON and clang.
