@@ -193,7 +193,7 @@ TEST_F(SoakTest, AfterSigkillTheReReadIsBoundedByTheCheckpointInterval) {
   std::printf(
       "SIGKILL: seen %.0f before the kill (gap %.3f s), second run %.0f, truth %.0f, "
       "re-read between %.0f and %.0f (bound %.0f)\n",
-      seen, gap_s, second_count, lines, seen + second_count - lines, reread_max, bound);
+      seen, gap_s, second_count, lines, reread_min, reread_max, bound);
 }
 
 }  // namespace
