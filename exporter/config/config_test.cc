@@ -407,6 +407,11 @@ const InvalidCase kInvalidMetrics[] = {
      "  - {name: bam_x_total, type: gauge, value: v}\n",
      "c.yml:7:12: metrics[1].name: metric name \"bam_x_total\" is already used by metrics[0]\n"
      "\tTry a unique name\n"},
+    {"ExpireAfterOnDuration",
+     "  - {name: bam_wait, type: duration, key: id, start: a, end: b, timeout: 1h, "
+     "expire_after: 1h}\n",
+     "c.yml:6:78: metrics[0].expire_after: \"expire_after\" does not apply to duration metrics\n"
+     "\tTry removing it (pending starts end by `timeout`; the histogram's series stay)\n"},
     {"SameMetricFedByTwoMappingsInAnyLabelOrder",
      "  - {name: bam_x_total, type: counter, labels: {a: a, b: b}}\n"
      "  - {name: bam_x_total, type: counter, labels: {b: x, a: y}}\n",

@@ -116,6 +116,11 @@ class MetricParser {
     if (const Field* max = fields.Get("max_series"))
       m.max_series = r_->PositiveInt(*max).value_or(0);
     if (const Field* expire = fields.Get("expire_after")) {
+      if (type && m.type == MetricType::kDuration) {
+        r_->Error(expire->key_pos, expire->path,
+                  "\"expire_after\" does not apply to duration metrics",
+                  "removing it (pending starts end by `timeout`; the histogram's series stay)");
+      }
       m.expire_after_ms = r_->PositiveDuration(*expire).value_or(0);
     }
 

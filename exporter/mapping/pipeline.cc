@@ -169,6 +169,7 @@ int64_t Pipeline::WallClockMillis() {
 void Pipeline::set_clock(std::function<int64_t()> clock) { clock_ = std::move(clock); }
 
 void Pipeline::Refresh(int64_t now_ms) {
+  store_->Expire(now_ms);
   for (const auto& m : metrics_) {
     if (m->unique != nullptr) m->unique->Refresh(now_ms);
     if (m->duration != nullptr) m->duration->Sweep(now_ms);
@@ -221,10 +222,11 @@ MetricSpec::Kind SpecKind(MetricType type) {
 
 }  // namespace
 
-std::unique_ptr<Pipeline> Pipeline::Build(const Config& config, MetricStore* store,
-                                          SelfMetrics* self, DiagnosticList* diags,
-                                          std::vector<std::string>* /*warnings: none at the moment*/) {
+std::unique_ptr<Pipeline> Pipeline::Build(
+    const Config& config, MetricStore* store, SelfMetrics* self, DiagnosticList* diags,
+    std::vector<std::string>* /*warnings: none at the moment*/) {
   std::unique_ptr<Pipeline> p(new Pipeline);
+  p->store_ = store;
 
   // Lookup tables first: expressions resolve lookup("name", …) against them at compile time.
   std::map<std::string, const LookupTable*, std::less<>> tables;
@@ -320,6 +322,7 @@ std::unique_ptr<Pipeline> Pipeline::Build(const Config& config, MetricStore* sto
     spec.kind = SpecKind(mc.type);
     spec.buckets = mc.buckets;
     spec.max_series = mc.max_series;
+    spec.expire_after_ms = mc.expire_after_ms;
     for (const auto& label : mc.labels) {
       spec.label_names.push_back(label.name);
       m->labels.push_back(compile(label.expr));
@@ -356,6 +359,9 @@ std::unique_ptr<Pipeline> Pipeline::Build(const Config& config, MetricStore* sto
       m->labels = std::move(ordered);
       m->id = existing;
       if (spec.max_series != first.max_series) store->SetMaxSeries(existing, spec.max_series);
+      if (spec.expire_after_ms != first.expire_after_ms) {
+        store->SetExpireAfter(existing, spec.expire_after_ms);
+      }
     } else {
       m->id = store->Add(spec);
     }

@@ -62,9 +62,9 @@ class Pipeline {
   SourceProcessor& source(size_t i) { return *sources_[i]; }
   size_t source_count() const { return sources_.size(); }
 
-  // Brings `unique` windows and `duration` timeouts up to `now_ms` (Unix ms). Call before every
-  // collect: with the wall clock when live, with max_event_ms() after a one-shot read of old logs.
-  // Thread-safe.
+  // Brings `unique` windows, `duration` timeouts and `expire_after` up to `now_ms` (Unix ms). Call
+  // before every collect: with the wall clock when live, with max_event_ms() after a one-shot read
+  // of old logs. Thread-safe.
   void Refresh(int64_t now_ms);
 
   // The latest event time seen on any source with a `timestamp`, or 0. Thread-safe.
@@ -83,6 +83,7 @@ class Pipeline {
   std::vector<std::unique_ptr<CompiledMetric>> metrics_;
   std::vector<std::unique_ptr<SourceProcessor>> sources_;
   std::atomic<int64_t> max_event_ms_{0};
+  MetricStore* store_ = nullptr;
   std::function<int64_t()> clock_;
 };
 

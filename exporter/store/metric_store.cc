@@ -5,6 +5,7 @@
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
 
+#include <chrono>
 #include <cstring>
 #include <mutex>
 
@@ -36,8 +37,14 @@ struct MetricStore::Metric {
   prometheus::Family<prometheus::Counter>* counters = nullptr;
   prometheus::Family<prometheus::Gauge>* gauges = nullptr;
   prometheus::Family<prometheus::Histogram>* histograms = nullptr;
-  // Label values, length-prefixed and concatenated -> series (Counter*, Gauge* or Histogram*).
-  std::unordered_map<std::string, void*, KeyHash, std::equal_to<>> series;
+  // Series key (series_key.h) -> series (Counter*, Gauge* or Histogram*) and, for a metric that
+  // expires idle series, the time of its last update.
+  struct Entry {
+    void* series = nullptr;
+    int64_t last_update_ms = 0;
+  };
+  std::unordered_map<std::string, Entry, KeyHash, std::equal_to<>> series;
+  int64_t expire_after_ms = 0;
   void* unlabelled = nullptr;  // the one series of a metric without labels
   void* overflow = nullptr;    // created on first overflow
   prometheus::Counter* overflow_total = nullptr;
@@ -45,7 +52,11 @@ struct MetricStore::Metric {
 };
 
 MetricStore::MetricStore(prometheus::Registry& registry, SelfMetrics* self)
-    : registry_(registry), self_(self) {}
+    : registry_(registry), self_(self), clock_([] {
+        return std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::system_clock::now().time_since_epoch())
+            .count();
+      }) {}
 
 MetricStore::~MetricStore() {
   for (Metric* m : metrics_) delete m;
@@ -73,15 +84,22 @@ MetricStore::MetricId MetricStore::Add(const MetricSpec& spec) {
       break;
   }
   if (spec.max_series > 0) m->overflow_total = self_->RegisterOverflow(spec.name);
-  if (spec.label_names.empty()) m->unlabelled = FindOrCreate(*m, {});
+  m->expire_after_ms = spec.expire_after_ms;
+  if (spec.label_names.empty()) {
+    std::lock_guard<std::mutex> lock(m->mu);
+    std::string key;
+    EncodeSeriesKey({}, &key);
+    m->unlabelled = FindOrCreateLocked(*m, {}, key);
+  }
   return static_cast<MetricId>(metrics_.size() - 1);
 }
 
-void* MetricStore::FindOrCreate(Metric& m, std::span<const std::string_view> label_values) {
-  thread_local std::string key;  // per thread: lookups allocate nothing
-  EncodeSeriesKey(label_values, &key);
-  std::lock_guard<std::mutex> lock(m.mu);
-  if (auto it = m.series.find(std::string_view(key)); it != m.series.end()) return it->second;
+void* MetricStore::FindOrCreateLocked(Metric& m, std::span<const std::string_view> label_values,
+                                      const std::string& key) {
+  if (auto it = m.series.find(std::string_view(key)); it != m.series.end()) {
+    if (m.expire_after_ms > 0) it->second.last_update_ms = clock_();
+    return it->second.series;
+  }
 
   const bool over_budget = m.max_series > 0 && m.series.size() >= m.max_series;
   if (over_budget && m.overflow != nullptr) {
@@ -103,7 +121,7 @@ void* MetricStore::FindOrCreate(Metric& m, std::span<const std::string_view> lab
     m.overflow = series;
     m.overflow_total->Increment();
   } else {
-    m.series.emplace(key, series);
+    m.series.emplace(key, Metric::Entry{series, m.expire_after_ms > 0 ? clock_() : 0});
   }
   return series;
 }
@@ -113,7 +131,16 @@ MetricStore::UpdateStatus MetricStore::Update(MetricId id,
                                               double value) {
   Metric& m = *metrics_[id];
   if (m.kind == MetricSpec::Kind::kCounter && value < 0) return UpdateStatus::kNegative;
-  void* series = m.unlabelled != nullptr ? m.unlabelled : FindOrCreate(m, label_values);
+  void* series = m.unlabelled;
+  std::unique_lock<std::mutex> lock;
+  if (series == nullptr) {
+    thread_local std::string key;  // per thread: lookups allocate nothing
+    EncodeSeriesKey(label_values, &key);
+    lock = std::unique_lock<std::mutex>(m.mu);
+    series = FindOrCreateLocked(m, label_values, key);
+    // A series lives until Remove: updating it unlocked is safe unless Expire may remove it.
+    if (m.expire_after_ms == 0) lock.unlock();
+  }
   switch (m.kind) {
     case MetricSpec::Kind::kCounter:
       static_cast<prometheus::Counter*>(series)->Increment(value);
@@ -144,6 +171,33 @@ void MetricStore::SetMaxSeries(MetricId id, uint64_t max_series) {
   m.spec.max_series = max_series;
   if (max_series > 0 && m.overflow_total == nullptr) {
     m.overflow_total = self_->RegisterOverflow(m.spec.name);
+  }
+}
+
+void MetricStore::SetExpireAfter(MetricId id, int64_t expire_after_ms) {
+  Metric& m = *metrics_[id];
+  std::lock_guard<std::mutex> lock(m.mu);
+  m.expire_after_ms = expire_after_ms;
+  m.spec.expire_after_ms = expire_after_ms;
+  const int64_t now = clock_();
+  for (auto& [key, entry] : m.series) entry.last_update_ms = now;  // idle from now on
+}
+
+void MetricStore::Expire(int64_t now_ms) {
+  for (Metric* m : metrics_) {
+    if (m == nullptr || m->expire_after_ms == 0 || m->unlabelled != nullptr) continue;
+    std::lock_guard<std::mutex> lock(m->mu);
+    for (auto it = m->series.begin(); it != m->series.end();) {
+      if (it->second.last_update_ms + m->expire_after_ms > now_ms) {
+        ++it;
+        continue;
+      }
+      void* series = it->second.series;
+      if (m->counters) m->counters->Remove(static_cast<prometheus::Counter*>(series));
+      if (m->gauges) m->gauges->Remove(static_cast<prometheus::Gauge*>(series));
+      if (m->histograms) m->histograms->Remove(static_cast<prometheus::Histogram*>(series));
+      it = m->series.erase(it);
+    }
   }
 }
 

@@ -17,6 +17,7 @@
 #include <prometheus/registry.h>
 
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -37,6 +38,7 @@ struct MetricSpec {
   std::vector<std::string> label_names;  // order of the label values passed to Update
   std::vector<double> buckets;           // histogram upper bounds; empty = Prometheus defaults
   uint64_t max_series = 0;               // 0 = unlimited
+  int64_t expire_after_ms = 0;           // 0 = series never expire (see Expire)
 };
 
 class MetricStore {
@@ -68,6 +70,18 @@ class MetricStore {
   // Changes the series budget of `id` (a reload changed max_series). Existing series stay.
   void SetMaxSeries(MetricId id, uint64_t max_series);
 
+  // Changes how long an idle series of `id` is kept (a reload changed expire_after).
+  void SetExpireAfter(MetricId id, int64_t expire_after_ms);
+
+  // Removes every labelled series of a metric with expire_after that has not been updated since
+  // now_ms - expire_after (by the store's clock), freeing its place in the budget. The overflow
+  // series and the one series of a metric without labels never expire. Thread-safe.
+  void Expire(int64_t now_ms);
+
+  // The clock updates are stamped with for expiry (default: system clock, Unix ms). Set before
+  // any Update; for tests.
+  void set_clock(std::function<int64_t()> clock) { clock_ = std::move(clock); }
+
   // The registry the metrics live in (for metric kinds kept outside the store: unique, duration).
   prometheus::Registry& registry() { return registry_; }
 
@@ -80,12 +94,15 @@ class MetricStore {
 
  private:
   struct Metric;
-  void* FindOrCreate(Metric& m, std::span<const std::string_view> label_values);
+  // REQUIRES: m.mu held.
+  void* FindOrCreateLocked(Metric& m, std::span<const std::string_view> label_values,
+                           const std::string& key);
 
   prometheus::Registry& registry_;
   SelfMetrics* self_;
   std::vector<Metric*> metrics_;
   std::unordered_map<std::string, MetricId> by_name_;
+  std::function<int64_t()> clock_;
 };
 
 }  // namespace bam::exporter

@@ -130,6 +130,44 @@ TEST_F(MetricStoreTest, ConcurrentUpdatesFromSeveralSourcesAreAllCounted) {
   EXPECT_EQ(total, 80000);
 }
 
+TEST_F(MetricStoreTest, ExpireRemovesIdleSeriesAndFreesTheirBudget) {
+  int64_t now = 1'000'000;
+  store_.set_clock([&now] { return now; });
+  MetricSpec spec{"sessions_total", "", MetricSpec::Kind::kCounter, {"user"}, {}, 2};
+  spec.expire_after_ms = 60'000;
+  auto id = store_.Add(spec);
+  auto hit = [&](std::string_view user) {
+    std::array<std::string_view, 1> v = {user};
+    store_.Update(id, v, 1);
+  };
+  hit("u1");
+  hit("u2");
+  now += 30'000;
+  hit("u1");           // u1 active, u2 idle for 30 s
+  store_.Expire(now);  // nothing is 60 s idle yet
+  EXPECT_EQ(store_.SeriesCount(id), 2u);
+  now += 40'000;  // u2 idle 70 s, u1 idle 40 s
+  store_.Expire(now);
+  EXPECT_EQ(store_.SeriesCount(id), 1u);
+  std::string text = Text();
+  EXPECT_THAT(text, HasSubstr("sessions_total{user=\"u1\"} 2\n"));
+  EXPECT_THAT(text, Not(HasSubstr("user=\"u2\"")));
+  hit("u3");  // u2's place in the budget is free again: no overflow
+  EXPECT_THAT(Text(), HasSubstr("sessions_total{user=\"u3\"} 1\n"));
+  EXPECT_THAT(Text(), HasSubstr("bam_exporter_series_overflow_total{metric=\"sessions_total\"} 0"));
+}
+
+TEST_F(MetricStoreTest, SeriesWithoutExpireAfterStay) {
+  int64_t now = 0;
+  store_.set_clock([&now] { return now; });
+  auto id = store_.Add({"orders_total", "", MetricSpec::Kind::kCounter, {"region"}, {}, 0});
+  std::array<std::string_view, 1> v = {"eu"};
+  store_.Update(id, v, 1);
+  now += 365LL * 24 * 3600 * 1000;
+  store_.Expire(now);
+  EXPECT_EQ(store_.SeriesCount(id), 1u);
+}
+
 TEST(SerializeTextTest, SeriesAreSortedByLabels) {
   prometheus::Registry registry;
   auto& family = prometheus::BuildCounter().Name("x_total").Help("h").Register(registry);
