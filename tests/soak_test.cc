@@ -82,6 +82,18 @@ class SoakTest : public ::testing::Test {
     return c;
   }
 
+  // After the writer has exited: polls until lines_read stops moving for 3 s, i.e. every line it
+  // wrote has been counted.
+  static void WaitUntilCaughtUp(int port) {
+    double last = -1;
+    for (int stable = 0; stable < 3;) {
+      std::this_thread::sleep_for(1s);
+      double now = Counts(Metrics(port)).lines_read;
+      stable = (now == last) ? stable + 1 : 0;
+      last = now;
+    }
+  }
+
   // SIGTERM, read the final counts during the grace period, SIGTERM again to end it.
   RunCounts Stop(testing::Subprocess* exporter, int port) {
     exporter->Signal(SIGTERM);
@@ -118,13 +130,7 @@ TEST_F(SoakTest, CountsEveryLineAcrossRotationsAndThreeRestarts) {
   auto exporter = StartExporter(&port);
   ASSERT_GT(port, 0) << exporter->err();
   ASSERT_EQ(loggen.Wait(120s), 0) << loggen.err();
-  double last = -1;
-  for (int stable = 0; stable < 3;) {
-    std::this_thread::sleep_for(1s);
-    double now = Counts(Metrics(port)).lines_read;
-    stable = (now == last) ? stable + 1 : 0;
-    last = now;
-  }
+  WaitUntilCaughtUp(port);
   add(Stop(exporter.get(), port));
 
   nlohmann::json truth;
@@ -168,13 +174,7 @@ TEST_F(SoakTest, AfterSigkillTheReReadIsBoundedByTheCheckpointInterval) {
   auto second = StartExporter(&port);
   ASSERT_GT(port, 0) << second->err();
   ASSERT_EQ(loggen.Wait(120s), 0) << loggen.err();
-  double last = -1;
-  for (int stable = 0; stable < 3;) {
-    std::this_thread::sleep_for(1s);
-    double now = Counts(Metrics(port)).lines_read;
-    stable = (now == last) ? stable + 1 : 0;
-    last = now;
-  }
+  WaitUntilCaughtUp(port);
   const double second_count = Stop(second.get(), port).lines_read;
 
   nlohmann::json truth;

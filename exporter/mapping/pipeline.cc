@@ -209,6 +209,13 @@ std::unique_ptr<CompiledExpr> Compile(const Config& config, const ExprText& text
   return expr;
 }
 
+// The metric's help, or — since Prometheus tooling (promtool check metrics) wants a HELP text —
+// where the metric is defined.
+std::string HelpText(const Config& config, const MetricConfig& mc) {
+  if (!mc.help.empty()) return mc.help;
+  return "bam-exporter metric defined at " + config.file + ":" + std::to_string(mc.pos.line) + ".";
+}
+
 MetricSpec::Kind SpecKind(MetricType type) {
   switch (type) {
     case MetricType::kGauge:
@@ -274,9 +281,7 @@ std::unique_ptr<Pipeline> Pipeline::Build(
         m->labels.push_back(compile(label.expr));
       }
       if (!ok || !diags->empty()) continue;
-      const std::string help = !mc.help.empty() ? mc.help
-                                                : "bam-exporter metric defined at " + config.file +
-                                                      ":" + std::to_string(mc.pos.line) + ".";
+      const std::string help = HelpText(config, mc);
       if (mc.type == MetricType::kUnique) {
         UniqueMetricOptions o;
         o.name = mc.name;
@@ -315,10 +320,7 @@ std::unique_ptr<Pipeline> Pipeline::Build(
     m->value = compile(mc.value);
     MetricSpec spec;
     spec.name = mc.name;
-    // Prometheus tooling (promtool check metrics) wants a HELP text; say where the metric is from.
-    spec.help = !mc.help.empty() ? mc.help
-                                 : "bam-exporter metric defined at " + config.file + ":" +
-                                       std::to_string(mc.pos.line) + ".";
+    spec.help = HelpText(config, mc);
     spec.kind = SpecKind(mc.type);
     spec.buckets = mc.buckets;
     spec.max_series = mc.max_series;
