@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "common/diagnostic.h"
+#include "common/duration.h"
 
 namespace bam::exporter {
 
@@ -137,9 +138,8 @@ std::optional<Config> LoadConfig(const std::string& path, DiagnosticList* diags,
 std::optional<Config> ParseConfig(const std::string& text, const std::string& file,
                                   DiagnosticList* diags, Config* partial = nullptr);
 
-// "30s" "5m" "1h30m" "24h" "7d" "2w" "250ms" -> milliseconds; units ms s m h d w, largest first,
-// each at most once; integers only; "0" is 0. Returns false on a malformed duration or overflow.
-bool ParseDuration(const std::string& text, int64_t* millis);
+// Durations in the config ("30s", "5m", "7d"), shared with the rule service (common/duration.h).
+using ::bam::ParseDuration;
 
 }  // namespace bam::exporter
 

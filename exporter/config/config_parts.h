@@ -5,13 +5,23 @@
 #ifndef BAM_EXPORTER_CONFIG_CONFIG_PARTS_H_
 #define BAM_EXPORTER_CONFIG_CONFIG_PARTS_H_
 
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "common/yaml_reader.h"
 #include "exporter/config/config.h"
-#include "exporter/config/yaml_reader.h"
 
 namespace bam::exporter::config_internal {
+
+using ::bam::DidYouMean;
+using ::bam::Field;
+using ::bam::IsSimpleName;
+using ::bam::MapFields;
+using ::bam::YamlReader;
+
+// A non-blank scalar as an expression for the mapping stage (YamlReader::Expr, with the path).
+std::optional<ExprText> ReadExpr(YamlReader* r, const Field& f);
 
 // `sources:` — a list of sources. `dir` is the config file's directory for relative paths.
 std::vector<SourceConfig> ParseSources(YamlReader* r, const Field& list, const std::string& dir);

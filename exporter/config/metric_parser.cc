@@ -188,7 +188,7 @@ class MetricParser {
   std::map<std::string, FirstMapping> first_;
 
   void Expr(const Field& f, ExprText* out) {
-    if (auto e = r_->Expr(f)) *out = *e;
+    if (auto e = ReadExpr(r_, f)) *out = *e;
   }
 
   void ParseName(const Field& f, const MapFields& fields, bool type_known, MetricConfig* m) {

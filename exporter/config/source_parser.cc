@@ -226,7 +226,7 @@ SourceConfig ParseSource(YamlReader* r, const Field& f, const std::string& dir, 
     r->Error(pattern->key_pos, pattern->path, "\"pattern\" applies only to format: regex",
              "removing it, or format: regex");
   } else if (pattern != nullptr) {
-    if (auto e = r->Expr(*pattern)) src.pattern = *e;
+    if (auto e = ReadExpr(r, *pattern)) src.pattern = *e;
   } else if (format && src.format == SourceFormat::kRegex) {
     r->Error(f, "missing required field \"pattern\" (format: regex)",
              "pattern: '^(?P<ip>\\S+) (?P<status>\\d{3})' (RE2 with named groups)");

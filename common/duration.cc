@@ -1,16 +1,11 @@
-// ParseDuration: Prometheus-style durations ("250ms", "30s", "1h30m", "7d") to milliseconds.
-//
-// Integers only, units largest first and at most once each, as Prometheus accepts them; "0" alone
-// is zero. Callers decide whether zero makes sense.
-#include <cstdint>
+// ParseDuration (see duration.h). Integers only, units largest first and at most once each, as
+// Prometheus accepts them; "0" alone is zero. Callers decide whether zero makes sense.
+#include "common/duration.h"
+
 #include <iterator>
 #include <limits>
-#include <string>
-#include <string_view>
 
-#include "exporter/config/config.h"
-
-namespace bam::exporter {
+namespace bam {
 namespace {
 
 struct Unit {
@@ -29,7 +24,7 @@ constexpr int kRank[] = {0, 1, 2, 5, 3, 4};  // position of each unit in largest
 
 }  // namespace
 
-bool ParseDuration(const std::string& text, int64_t* millis) {
+bool ParseDuration(std::string_view text, int64_t* millis) {
   if (text == "0") {
     *millis = 0;
     return true;
@@ -64,4 +59,4 @@ bool ParseDuration(const std::string& text, int64_t* millis) {
   return true;
 }
 
-}  // namespace bam::exporter
+}  // namespace bam

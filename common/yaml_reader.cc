@@ -1,11 +1,62 @@
 // Typed, located reads over a yaml-cpp tree (see yaml_reader.h).
-#include "exporter/config/yaml_reader.h"
+#include "common/yaml_reader.h"
+
+#include <yaml-cpp/eventhandler.h>
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <set>
+#include <sstream>
 
-namespace bam::exporter::config_internal {
+#include "common/yaml_scalar.h"
+
+namespace bam {
+namespace {
+
+// Records where each YAML document starts; ignores everything else.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// Finds the documents of `text`. yaml-cpp 0.7's LoadAll() never ends on some invalid input (a ','
+// where a document should start: it yields empty documents at the same place forever, see
+// jbeder/yaml-cpp#1319), so documents are walked here and a parser that stops advancing is
+// reported as a syntax error. Returns false after reporting one. Throws YAML::Exception.
+bool ScanDocuments(const std::string& text, YamlReader* r, std::vector<YAML::Mark>* starts) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts handler;
+  while (parser.HandleNextDocument(handler)) {
+    const auto& s = handler.starts;
+    if (s.size() >= 2 && s[s.size() - 1].pos == s[s.size() - 2].pos) {
+      const YAML::Mark& m = s.back();
+      std::string what = m.pos >= 0 && static_cast<size_t>(m.pos) < text.size()
+                             ? "\"" + text.substr(static_cast<size_t>(m.pos), 1) + "\""
+                             : "character";
+      r->Error(Position{m.line + 1, m.column + 1}, "", "YAML syntax error: unexpected " + what);
+      return false;
+    }
+    if (s.size() > 2) break;  // "more than one" is all the caller needs to know
+  }
+  *starts = handler.starts;
+  return true;
+}
+
+}  // namespace
 
 YamlReader::YamlReader(std::string file, std::string_view text, DiagnosticList* diags)
     : file_(std::move(file)), text_(text), diags_(diags) {
@@ -23,6 +74,24 @@ YamlReader::YamlReader(std::string file, std::string_view text, DiagnosticList* 
 
 void YamlReader::Error(Position pos, std::string path, std::string message, std::string hint) {
   diags_->Add(file_, pos, std::move(path), std::move(message), std::move(hint));
+}
+
+std::optional<YAML::Node> YamlReader::LoadDocument() {
+  try {
+    std::vector<YAML::Mark> starts;
+    if (!ScanDocuments(text_, this, &starts)) return std::nullopt;
+    if (starts.size() > 1) {
+      Error(Position{starts[1].line + 1, starts[1].column + 1}, "",
+            "only one YAML document is allowed",
+            "removing the \"---\" separator and what follows it");
+    }
+    return starts.empty() ? YAML::Node() : YAML::Load(text_);
+  } catch (const YAML::Exception& e) {
+    Position pos;
+    if (!e.mark.is_null()) pos = Position{e.mark.line + 1, e.mark.column + 1};
+    Error(pos, "", "YAML syntax error: " + e.msg);
+    return std::nullopt;
+  }
 }
 
 Position YamlReader::PosOf(const YAML::Node& node, Position fallback) {
@@ -43,6 +112,11 @@ Field YamlReader::Item(const Field& list, const YAML::Node& node, size_t i) {
 }
 
 Position YamlReader::TextPos(const Field& f) const {
+  char indicator = 0;
+  return TextStart(f, &indicator);
+}
+
+Position YamlReader::TextStart(const Field& f, char* indicator) const {
   Position pos = f.pos;
   if (pos.line < 1 || static_cast<size_t>(pos.line) > lines_.size()) return pos;
   std::string_view line = lines_[pos.line - 1];
@@ -53,18 +127,49 @@ Position YamlReader::TextPos(const Field& f) const {
     while (col < line.size() && (line[col] == ' ' || line[col] == '\t')) ++col;
   }
   if (col >= line.size()) return pos;
-  if (line[col] == '\'' || line[col] == '"') return Position{pos.line, static_cast<int>(col) + 2};
+  if (line[col] == '\'' || line[col] == '"') {
+    *indicator = line[col];
+    return Position{pos.line, static_cast<int>(col) + 2};
+  }
   if (line[col] == '|' || line[col] == '>') {
     // Block scalar: the text starts on the first non-blank line below the indicator.
     for (size_t l = static_cast<size_t>(pos.line); l < lines_.size(); ++l) {
       size_t first = lines_[l].find_first_not_of(" \t");
       if (first != std::string_view::npos) {
+        *indicator = line[col];
         return Position{static_cast<int>(l) + 1, static_cast<int>(first) + 1};
       }
     }
     return pos;
   }
   return Position{pos.line, static_cast<int>(col) + 1};
+}
+
+Position ScalarText::At(size_t offset) const {
+  offset = std::min(offset, text.size());
+  Position base = pos;
+  size_t base_offset = 0;
+  for (size_t i = 0; i < offsets.size() && i < starts.size() && offsets[i] <= offset; ++i) {
+    base = starts[i];
+    base_offset = offsets[i];
+  }
+  return Position{base.line, base.column + static_cast<int>(offset - base_offset)};
+}
+
+ScalarText YamlReader::Locate(const Field& f) const {
+  using yaml_internal::ScalarStyle;
+  char indicator = 0;
+  ScalarText s{f.node.Scalar(), TextStart(f, &indicator), {}, {}};
+  ScalarStyle style = indicator == '"'    ? ScalarStyle::kDoubleQuoted
+                      : indicator == '\'' ? ScalarStyle::kSingleQuoted
+                      : indicator == '|'  ? ScalarStyle::kLiteral
+                      : indicator == '>'  ? ScalarStyle::kFolded
+                                          : ScalarStyle::kPlain;
+  if (!yaml_internal::LocateScalar(lines_, style, s.pos, s.text, &s.offsets, &s.starts)) {
+    s.offsets.clear();
+    s.starts.clear();
+  }
+  return s;
 }
 
 std::string YamlReader::Describe(const YAML::Node& node) {
@@ -86,7 +191,7 @@ std::optional<std::string> YamlReader::String(const Field& f, bool allow_empty) 
   return f.node.Scalar();
 }
 
-std::optional<ExprText> YamlReader::Expr(const Field& f) {
+std::optional<ScalarText> YamlReader::Expr(const Field& f) {
   if (!f.node.IsScalar()) {
     Error(f, "expected an expression, found " + Describe(f.node));
     return std::nullopt;
@@ -95,20 +200,25 @@ std::optional<ExprText> YamlReader::Expr(const Field& f) {
     Error(f, "expression is empty");
     return std::nullopt;
   }
-  return ExprText{f.node.Scalar(), TextPos(f), f.path};
+  return Locate(f);
 }
 
-std::optional<uint64_t> YamlReader::PositiveInt(const Field& f) {
+std::optional<uint64_t> YamlReader::PositiveInt(const Field& f) { return Unsigned(f, false); }
+
+std::optional<uint64_t> YamlReader::NonNegativeInt(const Field& f) { return Unsigned(f, true); }
+
+std::optional<uint64_t> YamlReader::Unsigned(const Field& f, bool allow_zero) {
+  const std::string what = allow_zero ? "an integer >= 0" : "a positive integer";
   if (!f.node.IsScalar()) {
-    Error(f, "expected a positive integer, found " + Describe(f.node));
+    Error(f, "expected " + what + ", found " + Describe(f.node));
     return std::nullopt;
   }
   const std::string& s = f.node.Scalar();
   uint64_t v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
   if (s.empty() || s[0] == '-' || s[0] == '+' || end != s.data() + s.size() ||
-      (ec == std::errc() && v == 0)) {
-    Error(f, "expected a positive integer, found " + Describe(f.node));
+      (ec == std::errc() && v == 0 && !allow_zero)) {
+    Error(f, "expected " + what + ", found " + Describe(f.node));
     return std::nullopt;
   }
   if (ec != std::errc()) {
@@ -116,6 +226,29 @@ std::optional<uint64_t> YamlReader::PositiveInt(const Field& f) {
     return std::nullopt;
   }
   return v;
+}
+
+std::optional<double> YamlReader::Number(const Field& f) {
+  if (f.node.IsScalar()) {
+    const std::string& s = f.node.Scalar();
+    double v = 0;
+    auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
+    if (!s.empty() && ec == std::errc() && end == s.data() + s.size() && std::isfinite(v)) {
+      return v;
+    }
+  }
+  Error(f, "expected a number, found " + Describe(f.node));
+  return std::nullopt;
+}
+
+std::optional<bool> YamlReader::Bool(const Field& f) {
+  if (f.node.IsScalar()) {
+    const std::string& s = f.node.Scalar();
+    if (s == "true" || s == "True" || s == "TRUE") return true;
+    if (s == "false" || s == "False" || s == "FALSE") return false;
+  }
+  Error(f, "expected true or false, found " + Describe(f.node), "true or false");
+  return std::nullopt;
 }
 
 std::optional<int64_t> YamlReader::PositiveDuration(const Field& f) {
@@ -221,4 +354,4 @@ std::string DidYouMean(const std::string& word, const std::vector<std::string>& 
   return "one of: " + JoinNames(candidates);
 }
 
-}  // namespace bam::exporter::config_internal
+}  // namespace bam

@@ -1,0 +1,174 @@
+#include "rulesvc/app/cli.h"
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <string_view>
+
+#include "rulesvc/catalog/catalog.h"
+#include "rulesvc/compiler/compiler.h"
+#include "rulesvc/compiler/conventions.h"
+#include "rulesvc/compiler/rule_writer.h"
+
+namespace bam::rulesvc {
+namespace {
+
+constexpr std::string_view kUsage =
+    "usage:\n"
+    "  bam-rulesvc compile --catalog=FILE [--catalog=FILE...] --out=DIR\n"
+    "                      [--format=prometheus|operator] [--grafana-out=DIR]\n"
+    "      writes DIR/bam-rules.yml; on any error prints every diagnostic and writes nothing\n"
+    "  bam-rulesvc check --catalog=FILE [--catalog=FILE...]\n"
+    "      prints every diagnostic; exit 0 when the catalog compiles\n"
+    "  bam-rulesvc serve --config.file=FILE\n";
+
+struct Options {
+  std::string command;
+  std::vector<std::string> catalogs;
+  std::string out_dir;
+  std::string format = "prometheus";
+  std::string grafana_out;
+  std::string config_file;
+};
+
+bool ParseArgs(const std::vector<std::string>& args, Options* o, std::string* error) {
+  if (args.empty()) {
+    *error = "missing command";
+    return false;
+  }
+  o->command = args[0];
+  if (o->command == "--help" || o->command == "-h" || o->command == "help") return true;
+  if (o->command != "compile" && o->command != "check" && o->command != "serve") {
+    *error = "unknown command \"" + o->command + "\"";
+    return false;
+  }
+  for (size_t i = 1; i < args.size(); ++i) {
+    std::string_view a = args[i];
+    std::string key(a.substr(0, a.find('=')));
+    std::string value;
+    if (a.find('=') != std::string_view::npos) {
+      value = std::string(a.substr(a.find('=') + 1));
+    } else if (key != "--help" && i + 1 < args.size()) {
+      value = args[++i];
+    }
+    if (key == "--catalog") {
+      o->catalogs.push_back(value);
+    } else if (key == "--out") {
+      o->out_dir = value;
+    } else if (key == "--format") {
+      o->format = value;
+    } else if (key == "--grafana-out") {
+      o->grafana_out = value;
+    } else if (key == "--config.file") {
+      o->config_file = value;
+    } else if (key == "--help") {
+      o->command = "--help";
+      return true;
+    } else {
+      *error = "unknown flag \"" + key + "\"";
+      return false;
+    }
+  }
+  if (o->command != "serve" && o->catalogs.empty()) {
+    *error = o->command + " needs --catalog=FILE";
+    return false;
+  }
+  if (o->command == "compile" && o->out_dir.empty()) {
+    *error = "compile needs --out=DIR";
+    return false;
+  }
+  if (o->format != "prometheus" && o->format != "operator") {
+    *error = "--format is prometheus or operator, not \"" + o->format + "\"";
+    return false;
+  }
+  return true;
+}
+
+// Writes `content` to `path` through a temporary file in the same directory and a rename, so a
+// reader (Prometheus reloading) never sees half a file.
+bool WriteAtomically(const std::filesystem::path& path, const std::string& content,
+                     std::string* error) {
+  std::filesystem::path tmp = path;
+  tmp += ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    f << content;
+    f.flush();
+    if (!f) {
+      *error = "cannot write " + tmp.string() + ": " + std::strerror(errno);
+      std::filesystem::remove(tmp);
+      return false;
+    }
+  }
+  std::error_code ec;
+  std::filesystem::rename(tmp, path, ec);
+  if (ec) {
+    *error = "cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message();
+    std::filesystem::remove(tmp);
+    return false;
+  }
+  return true;
+}
+
+}  // namespace
+
+int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream& err) {
+  Options o;
+  std::string error;
+  if (!ParseArgs(args, &o, &error)) {
+    err << "bam-rulesvc: " << error << "\n" << kUsage;
+    return 2;
+  }
+  if (o.command == "--help" || o.command == "-h" || o.command == "help") {
+    out << kUsage;
+    return 0;
+  }
+  if (o.command == "serve") {
+    err << "bam-rulesvc: serve is not in this build yet (issue 6)\n";
+    return 2;
+  }
+  if (!o.grafana_out.empty()) {
+    err << "bam-rulesvc: --grafana-out is not in this build yet (issue 7)\n";
+    return 2;
+  }
+  Catalog catalog;
+  DiagnosticList diags;
+  RuleFile rules;
+  bool ok = LoadCatalogs(o.catalogs, &catalog, &diags) && Compile(catalog, &rules, &diags);
+  if (!ok) {
+    diags.Sort();
+    err << diags.Format();
+    err << "bam-rulesvc: " << diags.size() << (diags.size() == 1 ? " error" : " errors")
+        << (o.command == "compile" ? "; nothing written\n" : "\n");
+    return 1;
+  }
+  if (o.command == "check") {
+    size_t alerts = 0, records = 0;
+    for (const auto& g : rules.groups) {
+      alerts += g.alerts.size();
+      records += g.records.size();
+    }
+    out << "bam-rulesvc: catalog OK: " << catalog.kpis.size() << " KPIs, " << catalog.rules.size()
+        << " rules -> " << records << " recording rules, " << alerts << " alerts\n";
+    return 0;
+  }
+  std::error_code ec;
+  std::filesystem::create_directories(o.out_dir, ec);
+  if (ec) {
+    err << "bam-rulesvc: cannot create " << o.out_dir << ": " << ec.message() << "\n";
+    return 1;
+  }
+  std::string text = o.format == "operator" ? WritePrometheusRule(rules, "bam-rules")
+                                            : WritePrometheusRules(rules);
+  std::filesystem::path path = std::filesystem::path(o.out_dir) / conventions::kOutputFile;
+  if (!WriteAtomically(path, text, &error)) {
+    err << "bam-rulesvc: " << error << "\n";
+    return 1;
+  }
+  out << "bam-rulesvc: wrote " << path.string() << "\n";
+  return 0;
+}
+
+}  // namespace bam::rulesvc
