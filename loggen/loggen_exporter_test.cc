@@ -29,20 +29,9 @@ class LoggenExporterTest : public ::testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // ecommerce.yml with its `sources:` block replaced by one stdin source.
   std::string WriteStdinConfig() {
-    std::string yml =
-        testing::ReadFile(std::string(BAM_SOURCE_DIR) + "/exporter/examples/ecommerce.yml");
-    size_t sources = yml.find("\nsources:");
-    size_t metrics = yml.find("\nmetrics:");
-    EXPECT_NE(sources, std::string::npos);
-    EXPECT_NE(metrics, std::string::npos);
-    yml = yml.substr(0, sources) +
-          "\nsources:\n  - name: shop\n    stdin: {}\n    format: json\n"
-          "    timestamp: {field: ts, layout: rfc3339}\n" +
-          yml.substr(metrics);
-    std::string path = (dir_ / "stdin.yml").string();
-    std::ofstream(path) << yml;
+    std::string path = testing::WriteEcommerceStdinConfig(dir_.string());
+    EXPECT_FALSE(path.empty());
     return path;
   }
 

@@ -14,8 +14,16 @@ bool InWindow(const Incident& inc, int64_t ts) { return ts >= inc.start_ms && ts
 
 }  // namespace
 
+const std::vector<double>& Truth::OrderProcessingBuckets() {
+  static const std::vector<double> kBuckets = {600,   1800,  3600,   7200,  21600,
+                                               43200, 86400, 172800, 259200};
+  return kBuckets;
+}
+
 Truth::Truth(std::vector<Incident> incidents)
-    : incidents_(std::move(incidents)), counts_(incidents_.size()) {}
+    : incidents_(std::move(incidents)),
+      counts_(incidents_.size()),
+      order_processing_(kOrderProcessingTimeoutMs, OrderProcessingBuckets()) {}
 
 void Truth::Add(const Event& e, int sign, int64_t* cents, int64_t* orders, int64_t* cancelled) {
   if (e.kind == EventKind::kCheckoutSuccess) *cents += sign * e.amount_cents;
@@ -26,9 +34,28 @@ void Truth::Add(const Event& e, int sign, int64_t* cents, int64_t* orders, int64
 void Truth::Count(const Event& e) {
   ++lines_;
   ++by_event_[static_cast<int>(e.kind)][e.platform][e.region];
+  DayCount& day = by_day_[e.ts_ms >= 0 ? e.ts_ms / kDayMs : (e.ts_ms - kDayMs + 1) / kDayMs];
+  ++day.lines;
+  ++day.by_event[static_cast<int>(e.kind)];
+  switch (e.kind) {
+    case EventKind::kOrderCreated:
+      order_processing_.Start(e.order, e.ts_ms);
+      break;
+    case EventKind::kOrderShipped:
+      order_processing_.End(e.order, e.ts_ms);
+      break;
+    case EventKind::kOrderCancelled:
+      order_processing_.Advance(e.ts_ms);
+      order_processing_.Cancelled(e.order);
+      break;
+    default:
+      order_processing_.Advance(e.ts_ms);
+      break;
+  }
   switch (e.kind) {
     case EventKind::kCheckoutSuccess:
       revenue_cents_[e.platform][e.region] += e.amount_cents;
+      day.revenue_cents += e.amount_cents;
       ++transactions_[e.payment_method][0];
       break;
     case EventKind::kCheckoutError:
@@ -181,6 +208,25 @@ nlohmann::ordered_json Truth::ToJson(const RunInfo& run) const {
   }
   j["api_responses_by_endpoint_platform"] = api;
   j["fraud_checks"] = {{"false", fraud_checks_[0]}, {"true", fraud_checks_[1]}};
+  ordered_json days = ordered_json::object();
+  for (const auto& [day_number, day] : by_day_) {
+    ordered_json d;
+    d["lines"] = day.lines;
+    ordered_json events = ordered_json::object();
+    for (int k = 0; k < kEventKindCount; ++k) {
+      events[std::string(EventName(static_cast<EventKind>(k)))] = day.by_event[k];
+    }
+    d["by_event"] = events;
+    d["revenue_completed_eur"] = Eur(day.revenue_cents);
+    d["revenue_completed_cents"] = day.revenue_cents;
+    days[FormatRfc3339(day_number * kDayMs).substr(0, 10)] = d;
+  }
+  j["by_day"] = days;
+  ordered_json processing = order_processing_.ToJson();
+  processing["start_event"] = "order_created";
+  processing["end_event"] = "order_shipped";
+  processing["key"] = "order_id";
+  j["order_processing"] = processing;
   j["run"] = {{"seed", run.seed},
               {"mode", run.mode},
               {"format", run.format},

@@ -7,7 +7,12 @@
 //   revenue_expected = revenue_actual - (that sum over the replayed sessions as written)
 //                                     + (that sum over the same sessions replayed without incident
 //                                     k)
-// and likewise for orders created and cancelled. Not thread-safe.
+// and likewise for orders created and cancelled.
+//
+// Beside the totals: "by_day" (per UTC day of the line's ts: lines, by_event, completed revenue),
+// and "order_processing" (DurationTruth for order_created -> order_shipped by order_id, with
+// exporter/examples/ecommerce.yml's timeout and buckets for bam_order_processing_seconds).
+// Not thread-safe.
 #ifndef BAM_LOGGEN_TRUTH_H_
 #define BAM_LOGGEN_TRUTH_H_
 
@@ -19,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "loggen/duration_truth.h"
 #include "loggen/event.h"
 #include "loggen/scenario.h"
 #include "loggen/status.h"
@@ -38,6 +44,10 @@ struct RunInfo {
 
 class Truth {
  public:
+  // bam_order_processing_seconds in exporter/examples/ecommerce.yml: timeout 72h, these buckets.
+  static constexpr int64_t kOrderProcessingTimeoutMs = 72LL * 3600 * 1000;
+  static const std::vector<double>& OrderProcessingBuckets();
+
   explicit Truth(std::vector<Incident> incidents);
 
   void Count(const Event& line);
@@ -60,6 +70,12 @@ class Truth {
   };
   static void Add(const Event& e, int sign, int64_t* cents, int64_t* orders, int64_t* cancelled);
 
+  struct DayCount {
+    uint64_t lines = 0;
+    std::array<uint64_t, kEventKindCount> by_event{};
+    int64_t revenue_cents = 0;
+  };
+
   std::vector<Incident> incidents_;
   std::vector<IncidentCount> counts_;
   uint64_t lines_ = 0;
@@ -71,6 +87,8 @@ class Truth {
   std::array<std::array<uint64_t, 3>, kPaymentMethodCount>
       transactions_{};                      // [method][completed|failed|refunded]
   std::array<uint64_t, 2> fraud_checks_{};  // [not detected, detected]
+  std::map<int64_t, DayCount> by_day_;      // key: days since the Unix epoch (UTC)
+  DurationTruth order_processing_;
 };
 
 }  // namespace bam::loggen

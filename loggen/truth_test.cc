@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -320,6 +321,67 @@ TEST_F(LoggenTruthTest, EveryLineHasTheCommonFieldsAndOrderedTimestamps) {
   });
   EXPECT_EQ(bad, 0u);
   EXPECT_EQ(unordered, 0u);
+}
+
+// by_day: every count of each UTC day equals the count of the lines whose ts has that date, and
+// the days add up to the totals (which keep their keys).
+TEST_F(LoggenTruthTest, ByDayMatchesTheLogPerUtcDate) {
+  Generated g = Generate({"--seed=5", "--start=2025-11-03T20:00:00Z", "--duration=30h",
+                          "--scale=0.5", "--scenario=payment_outage@+10h/2h"});
+  std::map<std::string, testing::LogCount> days;
+  std::map<std::string, int64_t> revenue;
+  CountJsonLines(g.log, [&](const json& j) {
+    const std::string date = j.at("ts").get<std::string>().substr(0, 10);
+    testing::LogCount& c = days[date];
+    ++c.lines;
+    ++c.by_event[j.at("event").get<std::string>()];
+    if (j.at("event") == "checkout_success") revenue[date] += Cents(j.at("amount"));
+  });
+  const json& by_day = g.truth.at("by_day");
+  ASSERT_EQ(by_day.size(), 3u);  // 4 h of the 3rd, all of the 4th, 2 h of the 5th
+  uint64_t lines = 0;
+  int64_t cents = 0;
+  for (const auto& [date, day] : by_day.items()) {
+    ASSERT_TRUE(days.count(date)) << date;
+    const testing::LogCount& c = days.at(date);
+    EXPECT_EQ(day.at("lines").get<uint64_t>(), c.lines) << date;
+    ASSERT_EQ(day.at("by_event").size(), g.truth.at("by_event").size()) << date;
+    for (const auto& [event, n] : day.at("by_event").items()) {
+      EXPECT_EQ(n.get<uint64_t>(), c.by_event.count(event) ? c.by_event.at(event) : 0)
+          << date << " " << event;
+    }
+    EXPECT_EQ(day.at("revenue_completed_cents").get<int64_t>(), revenue[date]) << date;
+    EXPECT_DOUBLE_EQ(day.at("revenue_completed_eur").get<double>(),
+                     static_cast<double>(revenue[date]) / 100.0);
+    lines += day.at("lines").get<uint64_t>();
+    cents += day.at("revenue_completed_cents").get<int64_t>();
+  }
+  EXPECT_EQ(lines, g.truth.at("lines").get<uint64_t>());
+  EXPECT_EQ(cents, g.truth.at("revenue_completed_cents").get<int64_t>());
+  EXPECT_EQ(by_day.begin().key(), "2025-11-03");
+  ExpectTruthMatchesLog(g.truth, CountJsonLines(g.log));
+}
+
+// order_processing accounts for every order_created and order_shipped line exactly once. (That
+// its numbers are what bam-exporter's duration metric reports is loggen_duration_test.)
+TEST_F(LoggenTruthTest, OrderProcessingAccountsForEveryOrderLine) {
+  Generated g = Generate({"--seed=5", "--start=2025-11-03T00:00:00Z", "--duration=4d",
+                          "--scale=0.5", "--scenario=cancellation_surge@+30h/3h"});
+  const json& p = g.truth.at("order_processing");
+  const json& events = g.truth.at("by_event");
+  const uint64_t completed = p.at("completed"), orphans = p.at("orphans"),
+                 timeouts = p.at("timeouts"), pending = p.at("pending");
+  EXPECT_EQ(p.at("started").get<uint64_t>(), events.at("order_created").get<uint64_t>());
+  EXPECT_EQ(completed + orphans, events.at("order_shipped").get<uint64_t>());
+  EXPECT_EQ(completed + timeouts + pending, p.at("started").get<uint64_t>());
+  EXPECT_GT(orphans, 0u);   // shipped orders created before --start
+  EXPECT_GT(timeouts, 0u);  // cancelled orders never ship: 72 h later they time out
+  EXPECT_GT(pending, 0u);   // created in the last days, not shipped yet
+  EXPECT_GT(p.at("cancelled").get<uint64_t>(), 0u);
+  EXPECT_LE(p.at("cancelled").get<uint64_t>(), timeouts + pending);
+  EXPECT_EQ(p.at("buckets").at("+Inf").get<uint64_t>(), completed);
+  EXPECT_EQ(p.at("timeout_s").get<int64_t>(), 72 * 3600);
+  EXPECT_EQ(p.at("evaluated_at").get<std::string>().substr(0, 10), "2025-11-06");
 }
 
 }  // namespace

@@ -21,6 +21,7 @@ constexpr StringFlag kStringFlags[] = {
     {"log.level", &Flags::log_level},
     {"log.format", &Flags::log_format},
     {"output", &Flags::output},
+    {"backfill.step", &Flags::backfill_step},
     {"web.shutdown-grace", &Flags::shutdown_grace},
 };
 
@@ -102,6 +103,10 @@ bool ParseFlags(int argc, char** argv, Flags* flags, std::string* error) {
     *error = "--web.shutdown-grace must be a duration such as 0s, 5s or 1m";
     return false;
   }
+  if (int64_t ms = 0; !ParseDuration(flags->backfill_step, &ms) || ms < 1000) {
+    *error = "--backfill.step must be a duration of at least 1s, such as 1m or 5m";
+    return false;
+  }
   if (flags->version || flags->help) return true;
   if (flags->config_file.empty()) {
     *error = "--config.file is required";
@@ -128,13 +133,18 @@ Modes:
   --check-config            validate the config, print every error, exit 0 (valid) or 1 (invalid)
   --one-shot                read every file and stdin source from its start to EOF,
                             print the text exposition on stdout, exit 0
-  --backfill --output=F.om  like --one-shot with event timestamps, as OpenMetrics
+  --backfill --output=F.om  read the file and stdin sources like --one-shot and write every
+                            metric's history, sampled at each --backfill.step of event time,
+                            as OpenMetrics for `promtool tsdb create-blocks-from openmetrics`
+                            (every source read needs a `timestamp`; see docs/backfill.md)
 
 Flags:
   --config.file=FILE              configuration file (required)
   --web.listen-address=ADDR       where to serve metrics (default 127.0.0.1:9780)
   --web.telemetry-path=PATH       metrics path (default /metrics)
   --storage.positions-file=FILE   where file positions are kept across restarts
+  --backfill.step=DURATION        --backfill: event time between two snapshots of every
+                                  series (default 1m; at least 1s; pick one that divides 24h)
   --web.shutdown-grace=DURATION   after SIGTERM, stop reading but serve the final /metrics
                                   this long (or until a second SIGTERM), so a last scrape
                                   sees every counted line (default 0s)

@@ -14,6 +14,7 @@ struct Flags {
   std::string log_level = "info";     // debug | info | warn | error
   std::string log_format = "logfmt";  // logfmt | json
   std::string output;                 // --backfill only
+  std::string backfill_step = "1m";   // --backfill only: event time between snapshots, >= 1s
   std::string shutdown_grace = "0s";  // keep serving the final /metrics this long after SIGTERM
   bool check_config = false;
   bool one_shot = false;

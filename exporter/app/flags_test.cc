@@ -55,6 +55,24 @@ TEST(FlagsTest, ShutdownGraceIsADuration) {
   EXPECT_EQ(error, "--web.shutdown-grace must be a duration such as 0s, 5s or 1m");
 }
 
+TEST(FlagsTest, BackfillStepIsADurationOfAtLeastOneSecond) {
+  Flags flags;
+  std::string error;
+  ASSERT_TRUE(Parse({"--config.file=a.yml", "--backfill", "--output=x.om"}, &flags, &error))
+      << error;
+  EXPECT_EQ(flags.backfill_step, "1m");
+  Flags five;
+  ASSERT_TRUE(Parse({"--config.file=a.yml", "--backfill", "--output=x.om", "--backfill.step=5m"},
+                    &five, &error))
+      << error;
+  EXPECT_EQ(five.backfill_step, "5m");
+  for (const char* bad : {"--backfill.step=500ms", "--backfill.step=often"}) {
+    Flags f;
+    EXPECT_FALSE(Parse({"--config.file=a.yml", "--backfill", "--output=x.om", bad}, &f, &error));
+    EXPECT_EQ(error, "--backfill.step must be a duration of at least 1s, such as 1m or 5m");
+  }
+}
+
 TEST(FlagsTest, VersionNeedsNoConfig) {
   Flags flags;
   std::string error;

@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <string>
 
+#include "exporter/app/backfill.h"
 #include "exporter/app/daemon.h"
 #include "exporter/app/flags.h"
 #include "exporter/app/log.h"
@@ -26,11 +27,6 @@ int main(int argc, char** argv) {
   ConfigureLog(flags.log_level, flags.log_format);
   if (flags.check_config) return RunCheckConfig(flags, stderr);
   if (flags.one_shot) return RunOneShot(flags, stdout, stderr);
-  if (flags.backfill) {
-    std::fprintf(stderr,
-                 "bam-exporter: --backfill is not in this build yet\n"
-                 "\tTry --one-shot to print the metrics of the files and stdin\n");
-    return 2;
-  }
+  if (flags.backfill) return RunBackfill(flags, stderr);
   return RunDaemon(flags);
 }

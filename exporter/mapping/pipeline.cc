@@ -49,22 +49,26 @@ struct SourceProcessor::State {
   prometheus::Counter* bad_timestamp = nullptr;
   const std::function<int64_t()>* clock = nullptr;
   std::atomic<int64_t>* max_event_ms = nullptr;
+  std::function<void(int64_t)> time_observer;  // --backfill only
 
-  int64_t LineTime(const Record& rec);
+  // Sets *stamped when the time is the line's own `timestamp`.
+  int64_t LineTime(const Record& rec, bool* stamped);
   void Apply(const CompiledMetric& m, const Record& rec, const Value* item, int64_t now_ms);
   void ApplyKeyed(const CompiledMetric& m, const Record& rec, int64_t now_ms);
 };
 
-int64_t SourceProcessor::State::LineTime(const Record& rec) {
+int64_t SourceProcessor::State::LineTime(const Record& rec, bool* stamped) {
   if (has_timestamp) {
     int64_t ms = 0;
     if (timestamp_layout.ToUnixMillis(rec.Get(timestamp_field), &ms)) {
+      *stamped = true;
       int64_t seen = max_event_ms->load(std::memory_order_relaxed);
       while (ms > seen && !max_event_ms->compare_exchange_weak(seen, ms)) {
       }
       return ms;
     }
-    bad_timestamp->Increment();
+    // Registered only for sources with unique or duration metrics (a backfill observer also asks).
+    if (bad_timestamp != nullptr) bad_timestamp->Increment();
   }
   return (*clock)();
 }
@@ -80,6 +84,10 @@ void SourceProcessor::OnTooLong() {
 
 std::string_view SourceProcessor::LastRejection() const { return state_->last_rejection; }
 
+void SourceProcessor::set_time_observer(std::function<void(int64_t)> observer) {
+  state_->time_observer = std::move(observer);
+}
+
 void SourceProcessor::OnLine(std::string_view line) {
   State& s = *state_;
   s.stats.lines_read->Increment();
@@ -92,7 +100,10 @@ void SourceProcessor::OnLine(std::string_view line) {
   s.last_rejection = "";
   s.bad_value = false;
   s.negative = false;
-  const int64_t now_ms = s.needs_time ? s.LineTime(*rec) : 0;
+  const bool observed = static_cast<bool>(s.time_observer);
+  bool stamped = false;
+  const int64_t now_ms = s.needs_time || observed ? s.LineTime(*rec, &stamped) : 0;
+  if (observed && stamped) s.time_observer(now_ms);
   for (const CompiledMetric* m : s.metrics) {
     s.scratch.Reset();
     if (m->unique != nullptr || m->duration != nullptr) {

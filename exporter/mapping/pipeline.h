@@ -36,6 +36,12 @@ class SourceProcessor : public LineSink {
   std::string_view LastRejection() const override;
   const SourceConfig& config() const { return *config_; }
 
+  // For --backfill: `observer` is called on every line that parses and has a valid `timestamp`,
+  // with that time, before the line updates any metric; it may block. (Lines without one are
+  // applied at the pipeline's clock, unobserved.) Set before lines flow; an empty function removes
+  // it.
+  void set_time_observer(std::function<void(int64_t)> observer);
+
  private:
   friend class Pipeline;
   struct State;

@@ -101,4 +101,18 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
+std::string WriteEcommerceStdinConfig(const std::string& dir) {
+  std::string yml = ReadFile(std::string(BAM_SOURCE_DIR) + "/exporter/examples/ecommerce.yml");
+  size_t sources = yml.find("\nsources:");
+  size_t metrics = yml.find("\nmetrics:");
+  if (sources == std::string::npos || metrics == std::string::npos) return "";
+  yml = yml.substr(0, sources) +
+        "\nsources:\n  - name: shop\n    stdin: {}\n    format: json\n"
+        "    timestamp: {field: ts, layout: rfc3339}\n" +
+        yml.substr(metrics);
+  std::string path = dir + "/stdin.yml";
+  std::ofstream(path) << yml;
+  return path;
+}
+
 }  // namespace bam::loggen::testing

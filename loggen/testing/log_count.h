@@ -40,6 +40,11 @@ int64_t Cents(const nlohmann::json& amount);
 
 std::string ReadFile(const std::string& path);
 
+// Writes `dir`/stdin.yml: exporter/examples/ecommerce.yml with its `sources:` block replaced by
+// one stdin source (JSON, `ts` timestamps), so a test can pipe a loggen log through
+// `bam-exporter --one-shot`. Returns the path; "" when the example cannot be read.
+std::string WriteEcommerceStdinConfig(const std::string& dir);
+
 }  // namespace bam::loggen::testing
 
 #endif  // BAM_LOGGEN_TESTING_LOG_COUNT_H_
