@@ -224,6 +224,9 @@ class CatalogCompiler {
   // `expr` restricted to windows where a ratio KPI counted enough events.
   std::string TrafficGuard(const RuleContext& ctx, const Kpi& kpi, std::string expr);
   std::string Baseline(const std::string& rec, const dsl::Baseline& b);
+  // ` and R offset <base + window>`: the baseline one day/week ago is a full-window value, not
+  // the first underestimated rates of a series that had just appeared. Empty when not needed.
+  std::string BaselineHistory(const Kpi& kpi, const std::string& rec, const dsl::Baseline& b);
   std::optional<double> Number(const RuleContext& ctx, const dsl::Quantity& q, const Kpi& kpi);
   std::optional<double> Percentage(const RuleContext& ctx, const dsl::Quantity& q);
   bool WindowOk(const RuleContext& ctx, const dsl::DurationLit& d, const std::string& what);
@@ -244,6 +247,12 @@ class CatalogCompiler {
   RecordSet records_;
   std::set<std::string> checked_kpis_;
 };
+
+// The offset at which a KPI's series must already exist so that a baseline `base_ms` ago is a
+// full-window value, not the underestimated first rates of a new series.
+std::string FullHistoryOffset(const Kpi& kpi, int64_t base_ms) {
+  return cv::PromDuration(base_ms + KpiWindow(kpi));
+}
 
 std::string BaseRecordName(const Kpi& kpi) {
   return cv::RecordName(kpi.id, KpiForm(kpi), KpiWindow(kpi));
@@ -327,8 +336,9 @@ std::optional<std::string> CatalogCompiler::Record(const RuleContext& ctx, const
   if (extra.empty()) return BaseRecordName(kpi);
   if (kpi.kind == KpiKind::kExpr) {
     Error(ctx, at,
-          "\"for each " + JoinNames(extra) + "\" cannot split " + kpi.id +
-              ", a raw PromQL KPI kept by [" + JoinNames(kpi.by) + "]",
+          "\"for each " + JoinNames(extra) + "\" cannot split " + kpi.id + ", a raw PromQL KPI " +
+              (kpi.by.empty() ? std::string("summed over all series")
+                              : "kept by [" + JoinNames(kpi.by) + "]"),
           "adding the label to the KPI's expression and to its `by:`");
     return std::nullopt;
   }
@@ -359,6 +369,13 @@ std::string CatalogCompiler::Baseline(const std::string& rec, const dsl::Baselin
       return rec + " offset 1d";
   }
   return rec;
+}
+
+std::string CatalogCompiler::BaselineHistory(const Kpi& kpi, const std::string& rec,
+                                             const dsl::Baseline& b) {
+  if (KpiWindow(kpi) == 0 || b.kind == dsl::Baseline::Kind::kAverage) return "";
+  int64_t base = b.kind == dsl::Baseline::Kind::kYesterday ? kDay : kWeek;
+  return " and " + rec + " offset " + FullHistoryOffset(kpi, base);
 }
 
 std::optional<double> CatalogCompiler::Number(const RuleContext& ctx, const dsl::Quantity& q,
@@ -467,6 +484,7 @@ std::optional<Compiled> CatalogCompiler::Cond(const RuleContext& ctx, const dsl:
     factor = std::round(factor * 1e9) / 1e9;
     std::string e = *rec + (drops ? " < " : " > ") + PromNumber(factor) + " * " + base;
     if (!drops) e += " and " + base + " > 0";
+    e += BaselineHistory(*kpi, *rec, x->baseline);
     return Compiled{TrafficGuard(ctx, *kpi, e), GroupLabels(ctx, *kpi), kpi, true};
   }
   if (const auto* x = std::get_if<dsl::RatioTo>(&c.node)) {
@@ -481,7 +499,7 @@ std::optional<Compiled> CatalogCompiler::Cond(const RuleContext& ctx, const dsl:
     }
     double factor = std::round(*pct / 100 * 1e9) / 1e9;
     std::string e = *rec + " " + CmpText(x->op) + " " + PromNumber(factor) + " * " +
-                    Baseline(*rec, x->baseline);
+                    Baseline(*rec, x->baseline) + BaselineHistory(*kpi, *rec, x->baseline);
     return Compiled{TrafficGuard(ctx, *kpi, e), GroupLabels(ctx, *kpi), kpi, true};
   }
   if (const auto* x = std::get_if<dsl::Unusual>(&c.node)) {
@@ -492,14 +510,27 @@ std::optional<Compiled> CatalogCompiler::Cond(const RuleContext& ctx, const dsl:
     std::vector<std::string> extra = Extra(ctx, *kpi);
     auto name = [&](std::string_view form) { return cv::RecordName(kpi->id, form, 0, extra); };
     const std::string day = "avg_over_time(" + *rec + "[1h] offset 23h30m)";
-    const std::string week = "avg_over_time(" + *rec + "[1h] offset 6d23h30m)";
+    // No band before a full day of history: the reference hour yesterday must be preceded by a
+    // full KPI window, else its first rates are underestimated and a steady KPI looks "high".
+    // The weekly term waits for a full week the same way.
+    const std::string history = *rec + " offset " + FullHistoryOffset(*kpi, kDay + 30 * kMinute);
+    const std::string week = "(avg_over_time(" + *rec + "[1h] offset 6d23h30m) and " + *rec +
+                             " offset " + FullHistoryOffset(*kpi, kWeek + 30 * kMinute) + ")";
     const std::string center =
-        records_.Add(name(cv::kFormBandCenter), "(" + day + " + " + week + ") / 2 or " + day);
-    const std::string spread =
+        records_.Add(name(cv::kFormBandCenter),
+                     "((" + day + " + " + week + ") / 2 or " + day + ") and " + history);
+    // How far the KPI strayed from its centre over the previous day: real traffic is noisier
+    // than yesterday's hour alone suggests. The day before, not the last 24 hours, so that an
+    // anomaly in progress does not widen the band around itself and hide.
+    const std::string residual = records_.Add(name(cv::kFormBandResidual), *rec + " - " + center);
+    const std::string hour_spread =
         PromNumber(kBandSigmas) + " * stddev_over_time(" + *rec + "[1h] offset 23h30m)";
+    const std::string day_spread =
+        PromNumber(kBandSigmas) + " * stddev_over_time(" + residual + "[1d] offset 1d)";
     const std::string floor = PromNumber(kBandMinFraction) + " * abs(" + center + ")";
+    const std::string at_least = "(" + hour_spread + " > " + floor + " or " + floor + ")";
     const std::string width =
-        records_.Add(name(cv::kFormBandWidth), spread + " > " + floor + " or " + floor);
+        records_.Add(name(cv::kFormBandWidth), day_spread + " > " + at_least + " or " + at_least);
     const std::string lower = records_.Add(name(cv::kFormBandLower), center + " - " + width);
     const std::string upper = records_.Add(name(cv::kFormBandUpper), center + " + " + width);
     std::string e;
@@ -532,9 +563,13 @@ std::optional<Compiled> CatalogCompiler::Cond(const RuleContext& ctx, const dsl:
     int64_t lookback = std::clamp<int64_t>(x->horizon.ms, 30 * kMinute, 6 * kHour);
     bool below = x->direction == dsl::Forecast::Direction::kBelow;
     std::string n = PromNumber(*limit);
+    // "Run out" means reaching 0 (<= 0) while there is still some (> 0); the other forecasts
+    // cross a limit they have not crossed yet.
+    std::string forecast_op = x->run_out ? " <= " : below ? " < " : " > ";
+    std::string now_op = x->run_out ? " > " : below ? " >= " : " <= ";
     std::string e = "predict_linear(" + *rec + "[" + cv::PromDuration(lookback) + "], " +
-                    PromNumber(static_cast<double>(x->horizon.ms) / 1000) + ")" +
-                    (below ? " < " : " > ") + n + " and " + *rec + (below ? " >= " : " <= ") + n;
+                    PromNumber(static_cast<double>(x->horizon.ms) / 1000) + ")" + forecast_op + n +
+                    " and " + *rec + now_op + n;
     return Compiled{e, GroupLabels(ctx, *kpi), kpi, false};
   }
   if (const auto* x = std::get_if<dsl::Absence>(&c.node)) {
@@ -655,7 +690,14 @@ void CatalogCompiler::CompileCondition(const RuleContext& ctx, std::vector<Alert
   }
   RuleContext rc = ctx;
   for (const auto& l : when.for_each) rc.for_each.push_back(l.name);
-  const int64_t for_ms = when.hold ? when.hold->ms : 0;
+  int64_t for_ms = when.hold ? when.hold->ms : 0;
+  if (const auto* u = std::get_if<dsl::Unusual>(&when.condition->node); u && !when.hold) {
+    // One check outside a band is noise; unusual for two KPI windows (at least 10 minutes) is
+    // news. An explicit `for` overrides this.
+    if (const Kpi* kpi = cat_.FindKpi(u->kpi.name)) {
+      for_ms = std::max<int64_t>(2 * KpiWindow(*kpi), 10 * kMinute);
+    }
+  }
 
   // The guard, shared by every alert of this `when`.
   std::optional<Compiled> guard;
@@ -726,15 +768,28 @@ void CatalogCompiler::CompileCondition(const RuleContext& ctx, std::vector<Alert
     const double period_h = static_cast<double>(o->period.ms) / kHour;
     // Google SRE workbook, multiwindow multi-burn-rate: budget fraction spent in the long window,
     // with a short window of 1/12 of it so the alert resets soon after the burn stops.
+    bool impossible = false;
     auto tier = [&](double fraction, int64_t long_w, int64_t short_w) {
       double factor =
           std::round(fraction * period_h / (static_cast<double>(long_w) / kHour) * 1e6) / 1e6;
+      // Below 1 a short period would alert while the objective is met; never burn slower than
+      // the budget allows.
+      factor = std::max(factor, 1.0);
+      if (factor * budget >= 1) impossible = true;
       std::string thr = PromNumber(factor) + " * " + PromNumber(budget);
       return "(" + er(long_w) + " > " + thr + " and " + er(short_w) + " > " + thr + ")";
     };
     std::string page =
         tier(0.02, kHour, 5 * kMinute) + " or " + tier(0.05, 6 * kHour, 30 * kMinute);
     std::string ticket = tier(0.10, kDay, 2 * kHour) + " or " + tier(0.10, 3 * kDay, 6 * kHour);
+    if (impossible) {
+      Error(rc, o->target.span,
+            "objective " + o->target.text + " leaves an error budget of " +
+                PromNumber(budget * 100) +
+                "%: a burn-rate alert would need an error ratio above 100% and could never fire",
+            "a higher objective (\"99%\" or more) or a shorter period");
+      return;
+    }
     alerts->push_back(MakeAlert(rc, "critical", guarded({page, labels, kpi, false}), for_ms, when));
     alerts->push_back(
         MakeAlert(rc, "warning", guarded({ticket, labels, kpi, false}), for_ms, when));

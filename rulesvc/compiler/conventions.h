@@ -58,6 +58,7 @@ inline constexpr std::string_view kFormExpr = "expr";
 inline constexpr std::string_view kFormEvents = "events";           // ratio denominator count
 inline constexpr std::string_view kFormErrorRatio = "error_ratio";  // SLO burn-rate inputs
 inline constexpr std::string_view kFormBandCenter = "band_center";  // anomaly bands
+inline constexpr std::string_view kFormBandResidual = "band_residual";
 inline constexpr std::string_view kFormBandWidth = "band_width";
 inline constexpr std::string_view kFormBandLower = "band_lower";
 inline constexpr std::string_view kFormBandUpper = "band_upper";
