@@ -13,3 +13,4 @@ pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)   # PkgConfig::RE2
 find_package(nlohmann_json CONFIG REQUIRED)    # nlohmann_json::nlohmann_json (bam-loggen truth file, tests)
 find_package(CURL REQUIRED)                     # CURL::libcurl (bam-loggen --http)
 pkg_check_modules(RDKAFKA REQUIRED IMPORTED_TARGET rdkafka)   # PkgConfig::RDKAFKA (also rdkafka_mock.h)
+find_package(SQLite3 REQUIRED)                  # SQLite::SQLite3 (rulesvc/store)

@@ -8,7 +8,7 @@ PACKAGES=(
   prometheus prometheus-alertmanager prometheus-cpp-dev libcivetweb-dev librdkafka-dev
   libyaml-cpp-dev libsimdjson-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev libsqlite3-dev nlohmann-json3-dev libjwt-dev libssl-dev
-  mtail kcat jq gzip time python3 curl
+  mtail kcat jq gzip time python3 python3-aiosmtpd curl
 )
 missing=()
 for p in "${PACKAGES[@]}"; do
