@@ -67,6 +67,8 @@ std::vector<std::string> UnitNames();
 // for the checker to compare with the KPI's unit.
 struct Threshold {
   enum class Op { kLt, kLe, kGt, kGe };
+  // "<", "<=", ">" or ">=".
+  static std::string_view OpText(Op op);
   Op op = Op::kLt;
   double value = 0;
   std::string suffix;

@@ -96,3 +96,21 @@ std::optional<Threshold> ParseThreshold(YamlReader* r, const Field& f) {
 }
 
 }  // namespace bam::rulesvc::catalog_internal
+
+namespace bam::rulesvc {
+
+std::string_view Threshold::OpText(Op op) {
+  switch (op) {
+    case Op::kLt:
+      return "<";
+    case Op::kLe:
+      return "<=";
+    case Op::kGt:
+      return ">";
+    case Op::kGe:
+      return ">=";
+  }
+  return "<";
+}
+
+}  // namespace bam::rulesvc

@@ -71,19 +71,7 @@ std::string CmpText(dsl::Comparator op) {
   return "==";
 }
 
-std::string CmpText(Threshold::Op op) {
-  switch (op) {
-    case Threshold::Op::kLt:
-      return "<";
-    case Threshold::Op::kLe:
-      return "<=";
-    case Threshold::Op::kGt:
-      return ">";
-    case Threshold::Op::kGe:
-      return ">=";
-  }
-  return "<";
-}
+std::string CmpText(Threshold::Op op) { return std::string(Threshold::OpText(op)); }
 
 dsl::NumberUnit SuffixUnit(const std::string& suffix) {
   if (suffix == "%") return dsl::NumberUnit::kPercent;
