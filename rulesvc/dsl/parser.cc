@@ -185,6 +185,7 @@ class Parser {
   bool ReadKpiAfterKeyword(Ident* out);
   Parsed ParseOr();
   Parsed ParseAnd();
+  Parsed Join(Binary::Op op, Parsed lhs, Parsed rhs);
   Parsed ParsePrimaryAndHold();
   Parsed ParsePrimary();
   bool ParseHold();
@@ -321,16 +322,22 @@ bool Parser::ReadKpiAfterKeyword(Ident* out) {
   return ReadName(t, "kpi ids", out);
 }
 
+// `lhs OP rhs` as one node spanning both.
+Parsed Parser::Join(Binary::Op op, Parsed lhs, Parsed rhs) {
+  auto c = std::make_unique<Condition>();
+  c->span = Cover(lhs.outer.offset, End(rhs.outer));
+  c->node = Binary{op, std::move(lhs.cond), std::move(rhs.cond)};
+  Span outer = c->span;
+  return Parsed{std::move(c), outer};
+}
+
 Parsed Parser::ParseOr() {
   Parsed lhs = ParseAnd();
   while (!Failed() && IsKeyword(Peek(), "or")) {
     Next();
     Parsed rhs = ParseAnd();
     if (Failed()) break;
-    auto c = std::make_unique<Condition>();
-    c->span = Cover(lhs.outer.offset, End(rhs.outer));
-    c->node = Binary{Binary::Op::kOr, std::move(lhs.cond), std::move(rhs.cond)};
-    lhs = Parsed{std::move(c), Cover(lhs.outer.offset, End(rhs.outer))};
+    lhs = Join(Binary::Op::kOr, std::move(lhs), std::move(rhs));
   }
   return lhs;
 }
@@ -341,10 +348,7 @@ Parsed Parser::ParseAnd() {
     Next();
     Parsed rhs = ParsePrimaryAndHold();
     if (Failed()) break;
-    auto c = std::make_unique<Condition>();
-    c->span = Cover(lhs.outer.offset, End(rhs.outer));
-    c->node = Binary{Binary::Op::kAnd, std::move(lhs.cond), std::move(rhs.cond)};
-    lhs = Parsed{std::move(c), Cover(lhs.outer.offset, End(rhs.outer))};
+    lhs = Join(Binary::Op::kAnd, std::move(lhs), std::move(rhs));
   }
   return lhs;
 }
