@@ -1,17 +1,14 @@
-// Minimal structured logging to stderr, in logfmt (default) or JSON, as --log.format says.
-// Thread-safe: each call writes one line with a single fwrite.
+// The exporter logs through common/log.h; these names keep its call sites short.
 #ifndef BAM_EXPORTER_APP_LOG_H_
 #define BAM_EXPORTER_APP_LOG_H_
 
-#include <string>
-#include <string_view>
+#include "common/log.h"
 
 namespace bam::exporter {
 
-enum class LogLevel { kDebug, kInfo, kWarn, kError };
-
-void ConfigureLog(std::string_view level, std::string_view format);
-void Log(LogLevel level, std::string_view msg);
+using ::bam::ConfigureLog;
+using ::bam::Log;
+using ::bam::LogLevel;
 
 }  // namespace bam::exporter
 

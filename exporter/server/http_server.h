@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "common/listen_address.h"
 #include "exporter/server/status_page.h"
 
 struct mg_context;
@@ -149,10 +150,7 @@ class HttpServer {
   std::string wake_host_;  // where Stop() connects to wake CivetWeb's listener
 };
 
-// Parses a --web.listen-address value into CivetWeb's listening_ports syntax. Returns false and
-// sets *error when malformed. Exposed for tests.
-bool ToCivetListeningPort(const std::string& listen_address, std::string* civet,
-                          std::string* error);
+using ::bam::ToCivetListeningPort;  // common/listen_address.h, kept here for the tests
 
 }  // namespace bam::exporter
 

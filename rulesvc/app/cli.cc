@@ -7,10 +7,12 @@
 #include <fstream>
 #include <string_view>
 
+#include "common/log.h"
 #include "rulesvc/catalog/catalog.h"
 #include "rulesvc/compiler/compiler.h"
 #include "rulesvc/compiler/conventions.h"
 #include "rulesvc/compiler/rule_writer.h"
+#include "rulesvc/service/service.h"
 
 namespace bam::rulesvc {
 namespace {
@@ -22,7 +24,9 @@ constexpr std::string_view kUsage =
     "      writes DIR/bam-rules.yml; on any error prints every diagnostic and writes nothing\n"
     "  bam-rulesvc check --catalog=FILE [--catalog=FILE...]\n"
     "      prints every diagnostic; exit 0 when the catalog compiles\n"
-    "  bam-rulesvc serve --config.file=FILE\n";
+    "  bam-rulesvc serve --config.file=FILE [--web.listen-address=127.0.0.1:9781]\n"
+    "                    [--log.level=info] [--log.format=logfmt|json]\n"
+    "      receives Alertmanager webhooks, notifies, serves the REST API (docs/rulesvc.md)\n";
 
 struct Options {
   std::string command;
@@ -31,6 +35,9 @@ struct Options {
   std::string format = "prometheus";
   std::string grafana_out;
   std::string config_file;
+  std::string listen_address = "127.0.0.1:9781";
+  std::string log_level = "info";
+  std::string log_format = "logfmt";
 };
 
 bool ParseArgs(const std::vector<std::string>& args, Options* o, std::string* error) {
@@ -63,6 +70,12 @@ bool ParseArgs(const std::vector<std::string>& args, Options* o, std::string* er
       o->grafana_out = value;
     } else if (key == "--config.file") {
       o->config_file = value;
+    } else if (key == "--web.listen-address") {
+      o->listen_address = value;
+    } else if (key == "--log.level") {
+      o->log_level = value;
+    } else if (key == "--log.format") {
+      o->log_format = value;
     } else if (key == "--help") {
       o->command = "--help";
       return true;
@@ -70,6 +83,10 @@ bool ParseArgs(const std::vector<std::string>& args, Options* o, std::string* er
       *error = "unknown flag \"" + key + "\"";
       return false;
     }
+  }
+  if (o->command == "serve" && o->config_file.empty()) {
+    *error = "serve needs --config.file=FILE";
+    return false;
   }
   if (o->command != "serve" && o->catalogs.empty()) {
     *error = o->command + " needs --catalog=FILE";
@@ -126,8 +143,13 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     return 0;
   }
   if (o.command == "serve") {
-    err << "bam-rulesvc: serve is not in this build yet (issue 6)\n";
-    return 2;
+    if (o.log_level != "debug" && o.log_level != "info" && o.log_level != "warn" &&
+        o.log_level != "error") {
+      err << "bam-rulesvc: --log.level is debug, info, warn or error\n";
+      return 2;
+    }
+    ConfigureLog(o.log_level, o.log_format);
+    return service::RunServe({o.config_file, o.listen_address});
   }
   if (!o.grafana_out.empty()) {
     err << "bam-rulesvc: --grafana-out is not in this build yet (issue 7)\n";

@@ -246,7 +246,11 @@ std::unique_ptr<Channel> MakeEmailChannel(EmailConfig config, std::string* error
     *error = prefix + "username_file and password_file go together";
     return nullptr;
   }
-  std::string user, password, why;
+  std::string user = config.username, password = config.password, why;
+  if (config.username_file.empty() && user.empty() != password.empty()) {
+    *error = prefix + "username and password go together";
+    return nullptr;
+  }
   if (!config.username_file.empty() && (!ReadSecretFile(config.username_file, &user, &why) ||
                                         !ReadSecretFile(config.password_file, &password, &why))) {
     *error = prefix + why;

@@ -29,6 +29,9 @@ struct EmailConfig {
   std::string username_file;    // "" = no AUTH
   std::string password_file;    // "" = no AUTH
   bool starttls = false;        // default false: require STARTTLS on smtp://
+  // Credentials already read (rulesvc.yml secrets); used when the *_file fields are empty.
+  std::string username;
+  std::string password;
   ChannelOptions options;
 };
 

@@ -93,8 +93,8 @@ std::unique_ptr<Channel> MakeTwilioChannel(TwilioConfig config, std::string* err
     *error = prefix + "account_sid, from and at least one `to` are required";
     return nullptr;
   }
-  std::string token, why;
-  if (!ReadSecretFile(config.auth_token_file, &token, &why)) {
+  std::string token = config.auth_token, why;
+  if (token.empty() && !ReadSecretFile(config.auth_token_file, &token, &why)) {
     *error = prefix + why;
     return nullptr;
   }

@@ -25,6 +25,7 @@ struct TwilioConfig {
   std::string name;                            // channel name in rulesvc.yml
   std::string account_sid;                     // "AC..."
   std::string auth_token_file;                 // file holding the auth token
+  std::string auth_token;  // the token itself, used when auth_token_file is empty
   std::string from;                            // E.164 sender, e.g. "+33100000000"
   std::vector<std::string> to;                 // E.164 recipients, at least one
   std::string url = "https://api.twilio.com";  // default Twilio's API; overridable for tests

@@ -94,7 +94,7 @@ std::unique_ptr<Channel> MakeWebhookChannel(WebhookConfig config, std::string* e
     *error = "channel " + config.name + ": url must be http:// or https://";
     return nullptr;
   }
-  std::string secret;
+  std::string secret = config.secret;
   if (!config.secret_file.empty()) {
     std::string why;
     if (!ReadSecretFile(config.secret_file, &secret, &why)) {

@@ -32,6 +32,7 @@ struct WebhookConfig {
   std::string url;          // http(s) endpoint
   std::string secret_file;  // HMAC key file (trailing newline dropped); "" = unsigned, no header
   ChannelOptions options;
+  std::string secret = {};  // the key itself, used when secret_file is empty
 };
 
 // The JSON request body for `n` (compact, keys in the documented order).

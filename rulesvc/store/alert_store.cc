@@ -193,6 +193,20 @@ StatusOr<int> AlertStore::SchemaVersion() {
   return v;
 }
 
+StatusOr<bool> AlertStore::HasEvent(const EventRecord& e) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Stmt s(db_,
+         "SELECT 1 FROM alert_events WHERE group_key = ? AND fingerprint = ? AND starts_at = ? "
+         "AND status = ?");
+  bool row = false;
+  BAM_RETURN_IF_ERROR(s.Bind(1, e.group_key)
+                          .Bind(2, e.fingerprint)
+                          .Bind(3, e.starts_at_ms)
+                          .Bind(4, e.status)
+                          .Step(&row));
+  return row;
+}
+
 StatusOr<RecordResult> AlertStore::RecordEvent(
     const EventRecord& e, const std::vector<NotificationRequest>& notifications) {
   if (e.status != "firing" && e.status != "resolved") {

@@ -66,6 +66,10 @@ class AlertStore {
   // REQUIRES: status is "firing" or "resolved"; fingerprint non-empty (else kInvalidArgument).
   StatusOr<RecordResult> RecordEvent(const EventRecord& event,
                                      const std::vector<NotificationRequest>& notifications = {});
+  // True when RecordEvent already holds this (group_key, fingerprint, starts_at, status): lets the
+  // receiver skip enrichment for a repeat. A false answer is only a hint (another request may
+  // record it meanwhile); RecordEvent stays the one idempotent write.
+  StatusOr<bool> HasEvent(const EventRecord& event);
   // Stores (or replaces) the enrichment of an event: json nullopt means unavailable, with reason.
   Status SetEnrichment(int64_t event_id, const std::optional<std::string>& json,
                        std::string_view reason);

@@ -99,7 +99,12 @@ TEST_F(AlertStoreTest, RefusesANewerSchema) {
 }
 
 TEST_F(AlertStoreTest, SamePayloadTwiceIsOneEventAndOneSetOfNotifications) {
+  EXPECT_FALSE(*store_->HasEvent(Event()));
   const RecordResult first = Record(Event());
+  EXPECT_TRUE(*store_->HasEvent(Event()));
+  EventRecord resolved_twin = Event();
+  resolved_twin.status = "resolved";
+  EXPECT_FALSE(*store_->HasEvent(resolved_twin));
   EXPECT_TRUE(first.inserted);
   EXPECT_EQ(first.outbox_ids.size(), 2u);
   const RecordResult again = Record(Event());  // HA peer / retry

@@ -1,8 +1,8 @@
-#include "exporter/app/log.h"
+#include "common/log.h"
 
 #include <cstdio>
 
-namespace bam::exporter {
+namespace bam {
 
 namespace {
 
@@ -75,4 +75,4 @@ void Log(LogLevel level, std::string_view msg) {
   std::fwrite(line.data(), 1, line.size(), stderr);
 }
 
-}  // namespace bam::exporter
+}  // namespace bam
