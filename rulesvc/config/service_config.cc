@@ -321,11 +321,17 @@ void Loader::Run(ServiceConfig* c) {
   }
   if (const Field* rt = top.Get("routing")) Routing(*rt, c);
   if (const Field* ob = top.Get("outbox")) {
-    static const std::vector<std::string> kKeys = {"max_age", "initial_backoff", "max_backoff"};
+    static const std::vector<std::string> kKeys = {"max_age", "initial_backoff", "max_backoff",
+                                                   "lease"};
     MapFields m(&r_, *ob, &kKeys);
     c->outbox_max_age_ms = Duration(m, "max_age", c->outbox_max_age_ms);
     c->outbox_initial_backoff_ms = Duration(m, "initial_backoff", c->outbox_initial_backoff_ms);
     c->outbox_max_backoff_ms = Duration(m, "max_backoff", c->outbox_max_backoff_ms);
+    c->outbox_lease_ms = Duration(m, "lease", c->outbox_lease_ms);
+    if (c->outbox_lease_ms < 1000) {
+      r_.Error(*ob, "outbox lease is shorter than 1s",
+               "lease: 60s (longer than the slowest channel delivery)");
+    }
     if (c->outbox_max_backoff_ms < c->outbox_initial_backoff_ms) {
       r_.Error(*ob, "outbox max_backoff is shorter than initial_backoff",
                "max_backoff: 5m, initial_backoff: 1s");
@@ -437,7 +443,8 @@ std::string RedactedJson(const ServiceConfig& c) {
       {"outbox",
        {{"max_age_ms", c.outbox_max_age_ms},
         {"initial_backoff_ms", c.outbox_initial_backoff_ms},
-        {"max_backoff_ms", c.outbox_max_backoff_ms}}},
+        {"max_backoff_ms", c.outbox_max_backoff_ms},
+        {"lease_ms", c.outbox_lease_ms}}},
       {"auth",
        {{"hs256_secret", secret(c.jwt_hs256_secret)},
         {"oidc",

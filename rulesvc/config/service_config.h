@@ -68,6 +68,9 @@ struct ServiceConfig {
   int64_t outbox_max_age_ms = 24LL * 3600 * 1000;
   int64_t outbox_initial_backoff_ms = 1000;
   int64_t outbox_max_backoff_ms = 5 * 60 * 1000;
+  // A delivery that died with the process (crash, SIGKILL) is retried after this; longer than the
+  // slowest channel delivery.
+  int64_t outbox_lease_ms = 60 * 1000;
 
   std::string jwt_hs256_secret;  // secret
   std::string oidc_issuer;

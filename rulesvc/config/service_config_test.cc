@@ -68,7 +68,7 @@ channels:
 routing:
   default: [slack_ops]
   by_severity: {critical: [slack_ops, sms_oncall]}
-outbox: {max_age: 24h, initial_backoff: 1s, max_backoff: 5m}
+outbox: {max_age: 24h, initial_backoff: 1s, max_backoff: 5m, lease: 5s}
 auth:
   hs256_secret_file: jwt-secret
   oidc: {issuer: "https://keycloak.example/realms/shop", audience: bam, jwks_url: "https://kc.example/certs", jwks_file: null}
@@ -99,6 +99,7 @@ TEST_F(ServiceConfigTest, SpecExampleLoadsFieldByField) {
   EXPECT_EQ(c.by_severity.at("critical"), (std::vector<std::string>{"slack_ops", "sms_oncall"}));
   EXPECT_EQ(c.outbox_max_age_ms, 24 * 3600 * 1000LL);
   EXPECT_EQ(c.outbox_max_backoff_ms, 300000);
+  EXPECT_EQ(c.outbox_lease_ms, 5000);
   EXPECT_EQ(c.jwt_hs256_secret, "jwt-key");
   EXPECT_EQ(c.oidc_issuer, "https://keycloak.example/realms/shop");
   EXPECT_EQ(c.role_map.at("bam-ops"), "ops");

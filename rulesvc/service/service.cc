@@ -149,6 +149,7 @@ bool Service::Start() {
   }
   outbox::DispatcherOptions dopts;
   dopts.max_age = std::chrono::milliseconds(config.outbox_max_age_ms);
+  dopts.lease = std::chrono::milliseconds(config.outbox_lease_ms);
   dopts.backoff.initial = std::chrono::milliseconds(config.outbox_initial_backoff_ms);
   dopts.backoff.max = std::chrono::milliseconds(config.outbox_max_backoff_ms);
   p->dispatcher =

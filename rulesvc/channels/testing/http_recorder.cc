@@ -43,7 +43,7 @@ HttpRecorder::~HttpRecorder() { Stop(); }
 bool HttpRecorder::Start() {
   static std::once_flag init_once;
   std::call_once(init_once, [] { mg_init_library(0); });
-  const char* options[] = {"listening_ports",   "127.0.0.1:0", "num_threads", "4",
+  const char* options[] = {"listening_ports",   "127.0.0.1:0", "num_threads", "8",
                            "enable_keep_alive", "no",          nullptr};
   mg_callbacks callbacks{};
   ctx_ = mg_start(&callbacks, this, options);
@@ -77,6 +77,11 @@ void HttpRecorder::Respond(int status, std::string body, std::vector<std::string
   headers_ = std::move(headers);
 }
 
+void HttpRecorder::Delay(std::chrono::milliseconds delay) {
+  std::lock_guard lock(mu_);
+  delay_ = delay;
+}
+
 std::vector<RecordedRequest> HttpRecorder::requests() const {
   std::lock_guard lock(mu_);
   return requests_;
@@ -99,13 +104,17 @@ int HttpRecorder::Handle(mg_connection* conn, void* self_ptr) {
   int status;
   std::string body;
   std::vector<std::string> headers;
+  std::chrono::milliseconds delay;
   {
     std::lock_guard lock(self->mu_);
-    self->requests_.push_back(std::move(req));
     status = self->status_;
     body = self->body_;
     headers = self->headers_;
+    delay = self->delay_;
+    req.status = status;
+    self->requests_.push_back(std::move(req));
   }
+  if (delay.count() > 0) std::this_thread::sleep_for(delay);
   mg_response_header_start(conn, status);
   mg_response_header_add(conn, "Content-Type", "text/plain", -1);
   mg_response_header_add(conn, "Content-Length", std::to_string(body.size()).c_str(), -1);

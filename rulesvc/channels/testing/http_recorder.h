@@ -6,6 +6,7 @@
 #ifndef BAM_RULESVC_CHANNELS_TESTING_HTTP_RECORDER_H_
 #define BAM_RULESVC_CHANNELS_TESTING_HTTP_RECORDER_H_
 
+#include <chrono>
 #include <map>
 #include <mutex>
 #include <string>
@@ -22,6 +23,7 @@ struct RecordedRequest {
   std::string query;                           // "" when none
   std::map<std::string, std::string> headers;  // names lower-cased
   std::string body;
+  int status = 0;  // the status it was answered with
 
   // Header value by lower-case name, "" when absent.
   std::string Header(const std::string& lower_name) const;
@@ -45,6 +47,9 @@ class HttpRecorder {
   // Default: 200 "ok".
   void Respond(int status, std::string body, std::vector<std::string> headers = {});
 
+  // Every later request is recorded at once, then answered after `delay` (a slow endpoint: lets a
+  // test kill its client mid-delivery). Default 0.
+  void Delay(std::chrono::milliseconds delay);
   std::vector<RecordedRequest> requests() const;
 
  private:
@@ -55,6 +60,7 @@ class HttpRecorder {
   int status_ = 200;
   std::string body_ = "ok";
   std::vector<std::string> headers_;
+  std::chrono::milliseconds delay_{0};
   mg_context* ctx_ = nullptr;
   int port_ = 0;
 };
