@@ -42,9 +42,9 @@ void GlobalInit() {
   (void)done;
 }
 
-}  // namespace
-
-StatusOr<QueryResult> ParseQueryResponse(long http_status, std::string_view body) {
+// The API envelope: {"status": "success", "data": {...}} -> data, with the error mapping of
+// ParseQueryResponse.
+StatusOr<json> ParseEnvelope(long http_status, std::string_view body) {
   json j = json::parse(body, nullptr, /*allow_exceptions=*/false);
   const bool is_object = !j.is_discarded() && j.is_object();
   if (is_object && j.value("status", "") == "error") {
@@ -62,7 +62,48 @@ StatusOr<QueryResult> ParseQueryResponse(long http_status, std::string_view body
       !j["data"].is_object()) {
     return Status::Unavailable("prometheus answered an unexpected body");
   }
-  const json& data = j["data"];
+  return std::move(j["data"]);
+}
+
+}  // namespace
+
+StatusOr<RangeResult> ParseRangeResponse(long http_status, std::string_view body) {
+  StatusOr<json> envelope = ParseEnvelope(http_status, body);
+  if (!envelope.ok()) return envelope.status();
+  const json& data = *envelope;
+  const std::string type = data.value("resultType", "");
+  if (type != "matrix") {
+    return Status::InvalidArgument("range query returned a " + type + ", not a matrix");
+  }
+  const json& result = data.contains("result") ? data["result"] : json();
+  if (!result.is_array()) return Status::Unavailable("prometheus answered a malformed matrix");
+  RangeResult out;
+  for (const json& e : result) {
+    RangeSeries series;
+    if (!e.is_object() || !e.contains("values") || !e["values"].is_array()) {
+      return Status::Unavailable("prometheus answered a malformed series");
+    }
+    for (const json& pair : e["values"]) {
+      double v = 0;
+      if (!ParseValue(pair, &v) || !pair[0].is_number()) {
+        return Status::Unavailable("prometheus answered a malformed point");
+      }
+      series.points.emplace_back(std::llround(pair[0].get<double>() * 1000), v);
+    }
+    if (e.contains("metric") && e["metric"].is_object()) {
+      for (const auto& [k, v] : e["metric"].items()) {
+        if (v.is_string()) series.labels[k] = v.get<std::string>();
+      }
+    }
+    out.series.push_back(std::move(series));
+  }
+  return out;
+}
+
+StatusOr<QueryResult> ParseQueryResponse(long http_status, std::string_view body) {
+  StatusOr<json> envelope = ParseEnvelope(http_status, body);
+  if (!envelope.ok()) return envelope.status();
+  const json& data = *envelope;
   const std::string type = data.value("resultType", "");
   const json& result = data.contains("result") ? data["result"] : json();
   QueryResult out;
@@ -136,14 +177,47 @@ PrometheusClient::CacheStats PrometheusClient::cache_stats() const {
 
 StatusOr<QueryResult> PrometheusClient::Fetch(const std::string& query, int64_t time_ms,
                                               std::chrono::milliseconds timeout) const {
+  auto got = Get("/api/v1/query?query=" + Escape(query) + "&time=" + TimeParam(time_ms), timeout);
+  if (!got.ok()) return got.status();
+  return ParseQueryResponse(got->first, got->second);
+}
+
+StatusOr<RangeResult> PrometheusClient::QueryRange(const std::string& query, int64_t start_ms,
+                                                   int64_t end_ms, int64_t step_ms,
+                                                   std::chrono::milliseconds timeout) const {
+  if (step_ms <= 0 || start_ms > end_ms) {
+    return Status::InvalidArgument("range query needs step > 0 and start <= end");
+  }
+  if ((end_ms - start_ms) / step_ms + 1 > kMaxRangePoints) {
+    return Status::InvalidArgument("range query of more than " + std::to_string(kMaxRangePoints) +
+                                   " points per series");
+  }
+  std::chrono::milliseconds limit = options_.timeout;
+  if (timeout.count() > 0) limit = std::min(limit, timeout);
+  auto got = Get("/api/v1/query_range?query=" + Escape(query) + "&start=" + TimeParam(start_ms) +
+                     "&end=" + TimeParam(end_ms) + "&step=" + TimeParam(step_ms),
+                 limit);
+  if (!got.ok()) return got.status();
+  return ParseRangeResponse(got->first, got->second);
+}
+
+std::string PrometheusClient::Escape(const std::string& s) {
+  CURL* curl = curl_easy_init();
+  if (curl == nullptr) return std::string();
+  char* escaped = curl_easy_escape(curl, s.c_str(), static_cast<int>(s.size()));
+  std::string out = escaped ? escaped : "";
+  curl_free(escaped);
+  curl_easy_cleanup(curl);
+  return out;
+}
+
+StatusOr<std::pair<long, std::string>> PrometheusClient::Get(
+    const std::string& path_and_query, std::chrono::milliseconds timeout) const {
   CURL* curl = curl_easy_init();
   if (curl == nullptr) return Status::Internal("curl_easy_init failed");
   std::string base = options_.url;
   while (!base.empty() && base.back() == '/') base.pop_back();
-  char* escaped = curl_easy_escape(curl, query.c_str(), static_cast<int>(query.size()));
-  std::string url =
-      base + "/api/v1/query?query=" + (escaped ? escaped : "") + "&time=" + TimeParam(time_ms);
-  curl_free(escaped);
+  std::string url = base + path_and_query;
   std::string body;
   char error[CURL_ERROR_SIZE] = {0};
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
@@ -162,7 +236,7 @@ StatusOr<QueryResult> PrometheusClient::Fetch(const std::string& query, int64_t 
     return Status::Unavailable("prometheus unreachable: " +
                                std::string(error[0] ? error : curl_easy_strerror(rc)));
   }
-  return ParseQueryResponse(http_status, body);
+  return std::make_pair(http_status, std::move(body));
 }
 
 }  // namespace bam::rulesvc::enrich

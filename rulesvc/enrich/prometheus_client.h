@@ -1,6 +1,6 @@
 // PrometheusClient: instant queries against Prometheus's HTTP API (`GET /api/v1/query`), with a
 // per-request timeout and a small TTL cache so that a burst of alerts asking the same question
-// reaches Prometheus once.
+// reaches Prometheus once; and uncached range queries (`GET /api/v1/query_range`) for KPI history.
 //
 // Errors are values, never exceptions: kUnavailable means "Prometheus did not answer usefully,
 // retry later" (connection refused, timeout, HTTP 5xx, a body that is not Prometheus's JSON);
@@ -44,6 +44,24 @@ struct QueryResult {
 // kInvalidArgument (the enricher only asks instant vectors and scalars).
 StatusOr<QueryResult> ParseQueryResponse(long http_status, std::string_view body);
 
+// One series of a range query: its labels and its points, oldest first.
+struct RangeSeries {
+  std::map<std::string, std::string> labels;
+  std::vector<std::pair<int64_t, double>> points;  // (Unix milliseconds, value)
+};
+
+struct RangeResult {
+  std::vector<RangeSeries> series;  // as Prometheus returns them; may be empty ("no data")
+};
+
+// Prometheus refuses a range query of more than this many points per series ("exceeded maximum
+// resolution of 11,000 points per timeseries"); callers check before asking.
+inline constexpr int64_t kMaxRangePoints = 11000;
+
+// Parses the body of a /api/v1/query_range answer; the same error mapping as ParseQueryResponse.
+// Anything but a matrix is kInvalidArgument. Exposed for tests.
+StatusOr<RangeResult> ParseRangeResponse(long http_status, std::string_view body);
+
 class PrometheusClient {
  public:
   struct Options {
@@ -72,6 +90,13 @@ class PrometheusClient {
   StatusOr<QueryResult> Query(const std::string& query, int64_t time_ms,
                               std::chrono::milliseconds timeout = std::chrono::milliseconds(0));
 
+  // Evaluates `query` at every `step_ms` from `start_ms` to `end_ms` (inclusive, Unix ms), not
+  // cached and not rounded. REQUIRES: step_ms > 0, start_ms <= end_ms, and at most
+  // kMaxRangePoints points (else kInvalidArgument without asking Prometheus).
+  StatusOr<RangeResult> QueryRange(
+      const std::string& query, int64_t start_ms, int64_t end_ms, int64_t step_ms,
+      std::chrono::milliseconds timeout = std::chrono::milliseconds(0)) const;
+
   // The time actually used for a query at `time_ms`.
   int64_t RoundTime(int64_t time_ms) const;
 
@@ -80,6 +105,11 @@ class PrometheusClient {
  private:
   StatusOr<QueryResult> Fetch(const std::string& query, int64_t time_ms,
                               std::chrono::milliseconds timeout) const;
+  // GET <url><path_and_query>; the HTTP status and body, or kUnavailable when unreachable.
+  StatusOr<std::pair<long, std::string>> Get(const std::string& path_and_query,
+                                             std::chrono::milliseconds timeout) const;
+  // curl-escaped `s`.
+  static std::string Escape(const std::string& s);
 
   struct Entry {
     QueryResult result;

@@ -82,6 +82,43 @@ TEST(PrometheusClient, ClosedPortIsUnavailableAndNotCached) {
   EXPECT_EQ(client.cache_stats().hits, 0);
 }
 
+TEST(ParseRangeResponse, MatrixWithPointsInMilliseconds) {
+  auto r = ParseRangeResponse(
+      200, R"({"status":"success","data":{"resultType":"matrix","result":[)"
+           R"({"metric":{"platform":"web"},"values":[[1700000000,"1.5"],[1700000060.5,"2"]]}]}})");
+  ASSERT_TRUE(r.ok()) << r.status().ToString();
+  ASSERT_EQ(r->series.size(), 1u);
+  EXPECT_EQ(r->series[0].labels.at("platform"), "web");
+  ASSERT_EQ(r->series[0].points.size(), 2u);
+  EXPECT_EQ(r->series[0].points[0].first, 1700000000000);
+  EXPECT_DOUBLE_EQ(r->series[0].points[0].second, 1.5);
+  EXPECT_EQ(r->series[0].points[1].first, 1700000060500);
+  EXPECT_DOUBLE_EQ(r->series[0].points[1].second, 2);
+}
+
+TEST(ParseRangeResponse, VectorAndErrorsAreRefused) {
+  EXPECT_EQ(ParseRangeResponse(200, R"({"status":"success","data":{"resultType":"vector",)"
+                                    R"("result":[]}})")
+                .status()
+                .code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseRangeResponse(
+                422, R"({"status":"error","errorType":"bad_data","error":"exceeded maximum"})")
+                .status()
+                .message(),
+            "prometheus: bad_data: exceeded maximum");
+  EXPECT_EQ(ParseRangeResponse(502, "bad gateway").status().code(), StatusCode::kUnavailable);
+}
+
+TEST(PrometheusClient, QueryRangeRefusesTooManyPointsWithoutAsking) {
+  PrometheusClient client({.url = "http://127.0.0.1:" + std::to_string(ClosedPort())});
+  // 30 days at one minute: 43 201 points.
+  auto r = client.QueryRange("up", 0, 30LL * 86400000, 60000);
+  EXPECT_EQ(r.status().code(), StatusCode::kInvalidArgument) << r.status().ToString();
+  auto down = client.QueryRange("up", 0, 3600000, 60000);
+  EXPECT_EQ(down.status().code(), StatusCode::kUnavailable) << down.status().ToString();
+}
+
 TEST(PrometheusClient, RoundsTimeDownToTheStep) {
   PrometheusClient client({.url = "http://127.0.0.1:1"});
   EXPECT_EQ(client.RoundTime(1700000014999), 1700000010000);

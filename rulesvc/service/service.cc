@@ -9,16 +9,26 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <mutex>
+#include <nlohmann/json.hpp>
 
 #include "common/log.h"
+#include "rulesvc/api/alerts_api.h"
+#include "rulesvc/api/kpis_api.h"
+#include "rulesvc/api/openapi.h"
+#include "rulesvc/auth/audit_handler.h"
+#include "rulesvc/auth/audit_log.h"
+#include "rulesvc/auth/authenticator.h"
 #include "rulesvc/catalog/catalog.h"
 #include "rulesvc/channels/channels.h"
 #include "rulesvc/enrich/enricher.h"
 #include "rulesvc/enrich/prometheus_client.h"
 #include "rulesvc/http/server.h"
 #include "rulesvc/outbox/dispatcher.h"
+#include "rulesvc/rules_admin/rule_manager.h"
 #include "rulesvc/service/receiver.h"
 #include "rulesvc/store/alert_store.h"
 
@@ -27,6 +37,21 @@ namespace {
 
 using http::ApiRequest;
 using http::ApiResponse;
+using http::Permission;
+using http::Principal;
+
+// A REST handler after authentication and authorisation.
+using ApiHandler = std::function<ApiResponse(const ApiRequest&, const Principal&)>;
+
+// The error message of an API error body, for the audit log ("" when there is none).
+std::string ErrorMessage(const ApiResponse& r) {
+  auto j = nlohmann::json::parse(r.body, nullptr, false);
+  if (j.is_object() && j.contains("error") && j["error"].is_object() &&
+      j["error"].contains("message") && j["error"]["message"].is_string()) {
+    return j["error"]["message"].get<std::string>();
+  }
+  return "";
+}
 
 std::unique_ptr<channels::Channel> MakeChannel(const ChannelConfig& c, std::string* error) {
   channels::ChannelOptions options;
@@ -76,20 +101,71 @@ struct Service::Parts {
   channels::Locale locale = channels::Locale::kFrFr;
   std::shared_ptr<prometheus::Registry> registry = std::make_shared<prometheus::Registry>();
   std::unique_ptr<AlertStore> store;
-  std::mutex catalog_mu;
-  std::shared_ptr<const Catalog> catalog;
+  std::unique_ptr<rules_admin::RuleManager> rules;
   std::unique_ptr<enrich::PrometheusClient> prometheus;
   std::map<std::string, std::unique_ptr<channels::Channel>> channels;
   std::unique_ptr<outbox::Dispatcher> dispatcher;
   std::unique_ptr<Receiver> receiver;
+  std::unique_ptr<auth::Authenticator> authenticator;  // null: auth not configured (open API)
+  std::unique_ptr<auth::AuditLog> audit;
+  std::unique_ptr<api::AlertsApi> alerts_api;
+  std::unique_ptr<api::KpisApi> kpis_api;
+  prometheus::Counter* audit_errors = nullptr;
   std::unique_ptr<http::Server> server;
   std::atomic<bool> ready{false};
   prometheus::Family<prometheus::Counter>* http_requests = nullptr;
   prometheus::Family<prometheus::Histogram>* http_seconds = nullptr;
 
-  std::shared_ptr<const Catalog> CurrentCatalog() {
-    std::lock_guard lock(catalog_mu);
-    return catalog;
+  std::shared_ptr<const Catalog> CurrentCatalog() { return rules->catalog(); }
+
+  void Audit(const ApiRequest& r, const Principal* who, int status, const char* outcome,
+             std::string detail) {
+    Status s = audit->Record(auth::AuditEntry::ForRequest(
+        r, who, status, outcome, std::move(detail), outbox::SystemClockMs()));
+    if (!s.ok()) {
+      audit_errors->Increment();
+      Log(LogLevel::kError, "audit log: " + s.ToString());
+    }
+  }
+
+  // Authenticates, authorises `permission`, runs `handler`, and audits every refusal and every
+  // mutation (any method but GET).
+  http::Handler Guard(Permission permission, ApiHandler handler) {
+    return [this, permission, handler = std::move(handler)](const ApiRequest& r) {
+      Principal who;
+      if (authenticator != nullptr) {
+        auth::AuthResult a =
+            authenticator->Authenticate(r.Header("authorization"), outbox::SystemClockMs() / 1000);
+        if (!a.ok()) {
+          ApiResponse resp = auth::UnauthenticatedResponse(a);
+          Audit(r, nullptr, resp.status, auth::kOutcomeUnauthenticated, a.AuditDetail());
+          return resp;
+        }
+        who = std::move(a.principal);
+      } else {
+        who.subject = "anonymous";
+        who.roles = {http::Role::kAdmin};
+      }
+      if (!who.Allows(permission)) {
+        std::string roles;
+        for (http::Role role : who.roles)
+          roles += (roles.empty() ? "" : ", ") + std::string(RoleName(role));
+        ApiResponse resp =
+            ApiResponse::Error(403, "forbidden",
+                               "your roles (" + (roles.empty() ? std::string("none") : roles) +
+                                   ") do not allow this; see docs/rulesvc.md, \"Roles\"");
+        Audit(r, &who, 403, auth::kOutcomeDenied, "roles: " + (roles.empty() ? "none" : roles));
+        return resp;
+      }
+      ApiResponse resp = handler(r, who);
+      if (r.method != "GET" && r.method != "HEAD") {
+        const char* outcome = resp.status < 400   ? auth::kOutcomeOk
+                              : resp.status < 500 ? auth::kOutcomeInvalid
+                                                  : auth::kOutcomeError;
+        Audit(r, &who, resp.status, outcome, ErrorMessage(resp));
+      }
+      return resp;
+    };
   }
 };
 
@@ -114,19 +190,6 @@ bool Service::Start() {
     return false;
   }
 
-  // Catalog.
-  {
-    auto catalog = std::make_shared<Catalog>();
-    DiagnosticList cdiags;
-    if (!LoadCatalogs(config.catalogs, catalog.get(), &cdiags)) {
-      cdiags.Sort();
-      std::string text = cdiags.Format();
-      std::fwrite(text.data(), 1, text.size(), stderr);
-      return false;
-    }
-    p->catalog = std::move(catalog);
-  }
-
   // Store.
   auto store = AlertStore::Open({.state_dir = config.state_dir});
   if (!store.ok()) {
@@ -134,6 +197,52 @@ bool Service::Start() {
     return false;
   }
   p->store = std::move(store).value();
+
+  // Catalog and rules: the configured catalog files plus the rules created through the API
+  // (state_dir/api-rules.yml); compiled, written to rules_out and Prometheus reloaded.
+  {
+    rules_admin::RuleManager::Options ropts;
+    ropts.catalog_files = config.catalogs;
+    ropts.overlay_path = (std::filesystem::path(config.state_dir) / "api-rules.yml").string();
+    ropts.rules_out = config.rules_out;
+    ropts.prometheus_url = config.rules_out.empty() ? "" : config.prometheus_url;
+    ropts.reload_timeout = std::chrono::milliseconds(config.prometheus_timeout_ms);
+    p->rules = std::make_unique<rules_admin::RuleManager>(ropts);
+    Status s = p->rules->Init();
+    if (!s.ok()) {
+      Log(LogLevel::kError, "catalog: " + s.message());
+      return false;
+    }
+    if (Status reload = p->rules->init_reload_status(); !reload.ok()) {
+      Log(LogLevel::kWarn, "rules written to " + config.rules_out +
+                               " but Prometheus did not reload them: " + reload.message());
+    }
+  }
+
+  // Authentication and audit.
+  if (!config.jwt_hs256_secret.empty() || !config.oidc_issuer.empty() ||
+      !config.oidc_jwks_url.empty() || !config.oidc_jwks_file.empty()) {
+    auto created = auth::Authenticator::Create(auth::Authenticator::OptionsFromConfig(config));
+    if (!created.ok()) {
+      Log(LogLevel::kError, "auth: " + created.status().message());
+      return false;
+    }
+    p->authenticator = std::move(created).value();
+  } else {
+    Log(LogLevel::kWarn,
+        "auth is not configured: the REST API answers anyone as admin (set auth: in rulesvc.yml)");
+  }
+  auto audit = auth::AuditLog::Open(auth::AuditLog::PathIn(config.state_dir));
+  if (!audit.ok()) {
+    Log(LogLevel::kError, "audit log: " + audit.status().ToString());
+    return false;
+  }
+  p->audit = std::move(audit).value();
+  p->audit_errors = &prometheus::BuildCounter()
+                         .Name("bam_rulesvc_audit_errors_total")
+                         .Help("Audit entries that could not be written.")
+                         .Register(*p->registry)
+                         .Add({});
 
   // Channels and the outbox dispatcher.
   std::map<std::string, channels::Channel*> by_name;
@@ -176,6 +285,14 @@ bool Service::Start() {
   deps.clock = outbox::SystemClockMs;
   deps.locale = p->locale;
   p->receiver = std::make_unique<Receiver>(std::move(deps), *p->registry);
+
+  // REST API.
+  p->alerts_api = std::make_unique<api::AlertsApi>(p->store.get());
+  p->kpis_api = std::make_unique<api::KpisApi>(
+      api::KpisApi::Options{[parts] { return parts->CurrentCatalog(); },
+                            p->prometheus.get(),
+                            {},
+                            std::chrono::milliseconds(config.prometheus_timeout_ms)});
 
   // HTTP.
   p->http_requests = &prometheus::BuildCounter()
@@ -222,6 +339,55 @@ bool Service::Start() {
     r.content_type = "text/plain; charset=utf-8";
     return r;
   });
+
+  server.Route("GET", "/bam/openapi.json",
+               [](const ApiRequest& r) { return api::HandleOpenApi(r, Principal{}); });
+  auto alerts = p->alerts_api.get();
+  auto kpis = p->kpis_api.get();
+  auto rules = p->rules.get();
+  using namespace std::placeholders;
+  server.Route("GET", "/bam/alerts",
+               p->Guard(Permission::kRead, std::bind(&api::AlertsApi::HandleList, alerts, _1, _2)));
+  server.Route("GET", "/bam/alerts/{id}",
+               p->Guard(Permission::kRead, std::bind(&api::AlertsApi::HandleGet, alerts, _1, _2)));
+  server.Route(
+      "PATCH", "/bam/alerts/{id}",
+      p->Guard(Permission::kTreat, std::bind(&api::AlertsApi::HandlePatch, alerts, _1, _2)));
+  server.Route(
+      "GET", "/bam/alerts/{id}/comments",
+      p->Guard(Permission::kRead, std::bind(&api::AlertsApi::HandleListComments, alerts, _1, _2)));
+  server.Route(
+      "POST", "/bam/alerts/{id}/comments",
+      p->Guard(Permission::kComment, std::bind(&api::AlertsApi::HandleAddComment, alerts, _1, _2)));
+  server.Route("GET", "/bam/kpis",
+               p->Guard(Permission::kRead, std::bind(&api::KpisApi::HandleList, kpis, _1, _2)));
+  server.Route("GET", "/bam/kpis/{id}",
+               p->Guard(Permission::kRead, std::bind(&api::KpisApi::HandleGet, kpis, _1, _2)));
+  server.Route("GET", "/bam/kpis/{id}/export",
+               p->Guard(Permission::kRead, std::bind(&api::KpisApi::HandleExport, kpis, _1, _2)));
+  server.Route(
+      "GET", "/bam/rules",
+      p->Guard(Permission::kRead, std::bind(&rules_admin::RuleManager::HandleList, rules, _1, _2)));
+  server.Route("POST", "/bam/rules",
+               p->Guard(Permission::kEditRules,
+                        std::bind(&rules_admin::RuleManager::HandleCreate, rules, _1, _2)));
+  server.Route(
+      "GET", "/bam/rules/{id}",
+      p->Guard(Permission::kRead, std::bind(&rules_admin::RuleManager::HandleGet, rules, _1, _2)));
+  server.Route("PUT", "/bam/rules/{id}",
+               p->Guard(Permission::kEditRules,
+                        std::bind(&rules_admin::RuleManager::HandleUpdate, rules, _1, _2)));
+  server.Route("DELETE", "/bam/rules/{id}",
+               p->Guard(Permission::kEditRules,
+                        std::bind(&rules_admin::RuleManager::HandleDelete, rules, _1, _2)));
+  server.Route("GET", "/bam/config",
+               p->Guard(Permission::kAdmin, [parts](const ApiRequest&, const Principal&) {
+                 return ApiResponse::Json(200, RedactedJson(parts->config));
+               }));
+  server.Route("GET", "/bam/audit",
+               p->Guard(Permission::kAdmin, [parts](const ApiRequest& r, const Principal&) {
+                 return auth::HandleAuditList(*parts->audit, r);
+               }));
 
   std::string error;
   if (!server.Start(flags_.listen_address, &error)) {
