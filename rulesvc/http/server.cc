@@ -316,12 +316,13 @@ int Server::Serve(mg_connection* conn) {
       }
     }
   }
-  WriteResponse(conn, response, head);
+  // Observed before the write: once a client has its answer, metrics already count it.
   if (observer_) {
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - began).count();
     observer_(req, pattern, response, seconds);
   }
+  WriteResponse(conn, response, head);
   return response.status;
 }
 

@@ -27,8 +27,9 @@ namespace bam::rulesvc::http {
 // A route handler. Must not throw (an exception is answered with 500).
 using Handler = std::function<ApiResponse(const ApiRequest&)>;
 
-// Called after every response with the matched pattern ("" when none matched), for metrics and
-// logs. Runs on the worker thread.
+// Called for every request with the matched pattern ("" when none matched) just before its
+// response is written (so a client that has its answer sees it counted), for metrics and logs.
+// Runs on the worker thread; `seconds` is the time to produce the response.
 using Observer = std::function<void(const ApiRequest&, std::string_view pattern, const ApiResponse&,
                                     double seconds)>;
 

@@ -60,6 +60,10 @@ class ServerTest : public ::testing::Test {
     base_ = "http://127.0.0.1:" + std::to_string(server_.port());
   }
 
+  // Before the members the observer writes to are destroyed: a worker may still be in the
+  // observer after the client got its answer.
+  void TearDown() override { server_.Stop(); }
+
   testing::ProcessResult Curl(const std::string& args) {
     return testing::RunShell("curl -s -w '\\n%{http_code}' " + args);
   }

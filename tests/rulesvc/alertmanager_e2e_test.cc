@@ -288,10 +288,27 @@ rules:
   }
   const auto message = slack_.requests()[0];
   EXPECT_EQ(message.path, "/hook");
+  // The impact stored with the alert (GET /bam/alerts; this configuration has no auth: open API).
+  // The baseline is last week's recorded revenue, exactly as written; "now" is Prometheus's
+  // rate() over the live scrapes — exact for these linear counters when the scrapes are evenly
+  // spaced, within a fraction of a percent when a loaded machine delays one (rate() then
+  // extrapolates less than its window).
+  const std::string base = service_url.substr(0, service_url.find('"'));
+  auto alerts = nlohmann::json::parse(testing::RunShell("curl -s " + base + "/bam/alerts").out);
+  ASSERT_EQ(alerts["alerts"].size(), 1u) << alerts.dump();
+  const auto& impact = alerts["alerts"][0]["impact"];
+  ASSERT_TRUE(impact.is_object()) << alerts.dump();
+  EXPECT_DOUBLE_EQ(impact["baseline"].get<double>(), kRevenueBefore) << impact.dump();
+  const double now_revenue = impact["revenue_per_hour"].get<double>();
+  EXPECT_NEAR(now_revenue, kRevenueDuring, kRevenueDuring * 0.01) << impact.dump();
+  const double loss = impact["revenue_lost_per_hour"].get<double>();
+  EXPECT_DOUBLE_EQ(loss, kRevenueBefore - now_revenue) << impact.dump();
+  EXPECT_NEAR(loss, kRevenueBefore - kRevenueDuring, 6) << impact.dump();  // 600 €/h ± 1 %
+  // The message shows that figure, rounded to the euro, in French.
   const std::string nbsp = "\u00a0";
-  const double loss = kRevenueBefore - kRevenueDuring;  // 600 €/h, from the series
   EXPECT_THAT(message.body, HasSubstr("Perte estimée"));
-  EXPECT_THAT(message.body, HasSubstr(std::to_string(static_cast<int>(loss)) + nbsp + "€/h"))
+  EXPECT_THAT(message.body, HasSubstr("*\\n" + std::to_string(static_cast<int>(std::lround(loss))) +
+                                      nbsp + "€/h"))
       << message.body;
   // The title is the rule's message as Prometheus rendered it: 100 * 0.5 = 50.0 %.
   EXPECT_THAT(message.body, HasSubstr("Paiement : taux de réussite 50.0 % (web)"));
