@@ -6,12 +6,15 @@
 #include <filesystem>
 #include <fstream>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "common/log.h"
 #include "rulesvc/catalog/catalog.h"
 #include "rulesvc/compiler/compiler.h"
 #include "rulesvc/compiler/conventions.h"
 #include "rulesvc/compiler/rule_writer.h"
+#include "rulesvc/grafana/dashboards.h"
 #include "rulesvc/service/service.h"
 
 namespace bam::rulesvc {
@@ -20,8 +23,9 @@ namespace {
 constexpr std::string_view kUsage =
     "usage:\n"
     "  bam-rulesvc compile --catalog=FILE [--catalog=FILE...] --out=DIR\n"
-    "                      [--format=prometheus|operator] [--grafana-out=DIR]\n"
-    "      writes DIR/bam-rules.yml; on any error prints every diagnostic and writes nothing\n"
+    "                      [--format=prometheus|operator] [--grafana-out=GDIR]\n"
+    "      writes DIR/bam-rules.yml (and GDIR/bam-*.json Grafana dashboards with\n"
+    "      --grafana-out=GDIR); on any error prints every diagnostic and writes nothing\n"
     "  bam-rulesvc check --catalog=FILE [--catalog=FILE...]\n"
     "      prints every diagnostic; exit 0 when the catalog compiles\n"
     "  bam-rulesvc serve --config.file=FILE [--web.listen-address=127.0.0.1:9781]\n"
@@ -103,28 +107,39 @@ bool ParseArgs(const std::vector<std::string>& args, Options* o, std::string* er
   return true;
 }
 
-// Writes `content` to `path` through a temporary file in the same directory and a rename, so a
-// reader (Prometheus reloading) never sees half a file.
-bool WriteAtomically(const std::filesystem::path& path, const std::string& content,
-                     std::string* error) {
-  std::filesystem::path tmp = path;
-  tmp += ".tmp";
-  {
+// Writes every (path, content) through a temporary file in the same directory, then renames them
+// all, so a reader (Prometheus reloading, Grafana's file provider) never sees half a file, and a
+// failure before the renames leaves nothing behind.
+bool WriteAllAtomically(const std::vector<std::pair<std::filesystem::path, std::string>>& files,
+                        std::string* error) {
+  std::vector<std::filesystem::path> written;
+  auto remove_written = [&written] {
+    std::error_code ignored;
+    for (const auto& p : written) std::filesystem::remove(p, ignored);
+  };
+  for (const auto& [path, content] : files) {
+    std::filesystem::path tmp = path;
+    tmp += ".tmp";
     std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
     f << content;
     f.flush();
+    written.push_back(tmp);
     if (!f) {
       *error = "cannot write " + tmp.string() + ": " + std::strerror(errno);
-      std::filesystem::remove(tmp);
+      remove_written();
       return false;
     }
   }
-  std::error_code ec;
-  std::filesystem::rename(tmp, path, ec);
-  if (ec) {
-    *error = "cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message();
-    std::filesystem::remove(tmp);
-    return false;
+  for (const auto& [path, content] : files) {
+    std::filesystem::path tmp = path;
+    tmp += ".tmp";
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+      *error = "cannot rename " + tmp.string() + " to " + path.string() + ": " + ec.message();
+      remove_written();
+      return false;
+    }
   }
   return true;
 }
@@ -151,10 +166,6 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
     ConfigureLog(o.log_level, o.log_format);
     return service::RunServe({o.config_file, o.listen_address});
   }
-  if (!o.grafana_out.empty()) {
-    err << "bam-rulesvc: --grafana-out is not in this build yet (issue 7)\n";
-    return 2;
-  }
   Catalog catalog;
   DiagnosticList diags;
   RuleFile rules;
@@ -176,20 +187,30 @@ int RunCli(const std::vector<std::string>& args, std::ostream& out, std::ostream
         << " rules -> " << records << " recording rules, " << alerts << " alerts\n";
     return 0;
   }
-  std::error_code ec;
-  std::filesystem::create_directories(o.out_dir, ec);
-  if (ec) {
-    err << "bam-rulesvc: cannot create " << o.out_dir << ": " << ec.message() << "\n";
-    return 1;
+  std::vector<std::pair<std::filesystem::path, std::string>> files;
+  files.emplace_back(std::filesystem::path(o.out_dir) / conventions::kOutputFile,
+                     o.format == "operator" ? WritePrometheusRule(rules, "bam-rules")
+                                            : WritePrometheusRules(rules));
+  if (!o.grafana_out.empty()) {
+    for (const grafana::Dashboard& d : grafana::GenerateDashboards(catalog, rules)) {
+      files.emplace_back(std::filesystem::path(o.grafana_out) / d.file_name,
+                         grafana::DashboardText(d));
+    }
   }
-  std::string text = o.format == "operator" ? WritePrometheusRule(rules, "bam-rules")
-                                            : WritePrometheusRules(rules);
-  std::filesystem::path path = std::filesystem::path(o.out_dir) / conventions::kOutputFile;
-  if (!WriteAtomically(path, text, &error)) {
+  for (const std::string& dir : {o.out_dir, o.grafana_out}) {
+    if (dir.empty()) continue;
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) {
+      err << "bam-rulesvc: cannot create " << dir << ": " << ec.message() << "\n";
+      return 1;
+    }
+  }
+  if (!WriteAllAtomically(files, &error)) {
     err << "bam-rulesvc: " << error << "\n";
     return 1;
   }
-  out << "bam-rulesvc: wrote " << path.string() << "\n";
+  for (const auto& [path, content] : files) out << "bam-rulesvc: wrote " << path.string() << "\n";
   return 0;
 }
 
