@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/civet.h"
 #include "common/listen_address.h"
 
 namespace bam::exporter {
@@ -124,43 +125,23 @@ bool HttpServer::Start(const std::string& listen_address, std::string* error) {
   AddBuiltinRoutes();
   std::string threads = std::to_string(options_.num_threads);
   std::string timeout = std::to_string(options_.request_timeout_ms);
-  const char* civet_options[] = {
-      "listening_ports", ports.c_str(),       "num_threads", threads.c_str(), "request_timeout_ms",
-      timeout.c_str(),   "enable_keep_alive", "no",          nullptr};
-  mg_callbacks callbacks{};
-  mg_init_data init{};
-  init.callbacks = &callbacks;
-  init.user_data = this;
-  init.configuration_options = civet_options;
-  char text[256] = "";
-  mg_error_data err{};
-  err.text = text;
-  err.text_buffer_size = sizeof text;
-  ctx_ = mg_start2(&init, &err);
+  std::string why;
+  ctx_ = StartCivetWeb({"listening_ports", ports.c_str(), "num_threads", threads.c_str(),
+                        "request_timeout_ms", timeout.c_str(), "enable_keep_alive", "no"},
+                       nullptr, this, &why);
   if (ctx_ == nullptr) {
-    *error = "cannot listen on " + listen_address + ": " + (text[0] ? text : "unknown error");
+    *error = "cannot listen on " + listen_address + ": " + why;
     return false;
   }
   mg_set_request_handler(ctx_, "/", &HttpServer::Dispatch, this);
-  mg_server_port bound[4]{};
-  int n = mg_get_server_ports(ctx_, 4, bound);
-  port_ = n > 0 ? bound[0].port : 0;
+  port_ = CivetBoundPort(ctx_);
   wake_host_ = CivetWakeHost(ports);
   return true;
 }
 
 void HttpServer::Stop() {
   if (ctx_ == nullptr) return;
-  std::atomic<bool> stopped = false;
-  std::thread waker([&] {
-    while (!stopped) {
-      PokeListener(wake_host_, port_);
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  });
-  mg_stop(ctx_);  // joins the workers: every request in progress has finished
-  stopped = true;
-  waker.join();
+  StopCivetWeb(ctx_, wake_host_, port_);  // every request in progress has finished
   ctx_ = nullptr;
   port_ = 0;
 }

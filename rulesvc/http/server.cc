@@ -14,6 +14,7 @@
 #include <mutex>
 #include <thread>
 
+#include "common/civet.h"
 #include "common/listen_address.h"
 
 namespace bam::rulesvc::http {
@@ -196,43 +197,24 @@ bool Server::Start(const std::string& listen_address, std::string* error) {
     civet_options.push_back("ssl_certificate");
     civet_options.push_back(options_.tls_cert_file.c_str());
   }
-  civet_options.push_back(nullptr);
   mg_callbacks callbacks{};
   if (tls) callbacks.init_ssl = &Server::InitSsl;
-  mg_init_data init{};
-  init.callbacks = &callbacks;
-  init.user_data = this;
-  init.configuration_options = civet_options.data();
-  char text[256] = "";
-  mg_error_data err{};
-  err.text = text;
-  err.text_buffer_size = sizeof text;
-  ctx_ = mg_start2(&init, &err);
+  std::string why;
+  ctx_ = StartCivetWeb(civet_options, &callbacks, this, &why);
   if (ctx_ == nullptr) {
-    *error = "cannot listen on " + listen_address + ": " + (text[0] ? text : "unknown error");
+    *error = "cannot listen on " + listen_address + ": " + why;
     if (tls) *error += " (check tls.cert_file and tls.key_file)";
     return false;
   }
   mg_set_request_handler(ctx_, "/", &Server::Dispatch, this);
-  mg_server_port bound[4]{};
-  int n = mg_get_server_ports(ctx_, 4, bound);
-  port_ = n > 0 ? bound[0].port : 0;
+  port_ = CivetBoundPort(ctx_);
   wake_host_ = CivetWakeHost(ports);
   return true;
 }
 
 void Server::Stop() {
   if (ctx_ == nullptr) return;
-  std::atomic<bool> stopped = false;
-  std::thread waker([&] {
-    while (!stopped) {
-      PokeListener(wake_host_, port_);
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  });
-  mg_stop(ctx_);
-  stopped = true;
-  waker.join();
+  StopCivetWeb(ctx_, wake_host_, port_);
   ctx_ = nullptr;
   port_ = 0;
 }

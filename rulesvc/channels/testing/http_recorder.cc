@@ -1,30 +1,16 @@
 #include "rulesvc/channels/testing/http_recorder.h"
 
-#include <arpa/inet.h>
 #include <civetweb.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <cctype>
 #include <chrono>
+#include <mutex>
 #include <thread>
+
+#include "common/civet.h"
 
 namespace bam::rulesvc::channels::testing {
 namespace {
-
-// CivetWeb's listener polls its stop flag every couple of seconds; a connection wakes it.
-void Poke(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  (void)connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr);
-  close(fd);
-}
 
 std::string Lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -43,30 +29,19 @@ HttpRecorder::~HttpRecorder() { Stop(); }
 bool HttpRecorder::Start() {
   static std::once_flag init_once;
   std::call_once(init_once, [] { mg_init_library(0); });
-  const char* options[] = {"listening_ports",   "127.0.0.1:0", "num_threads", "8",
-                           "enable_keep_alive", "no",          nullptr};
-  mg_callbacks callbacks{};
-  ctx_ = mg_start(&callbacks, this, options);
+  std::string error;
+  ctx_ = StartCivetWeb(
+      {"listening_ports", "127.0.0.1:0", "num_threads", "8", "enable_keep_alive", "no"}, nullptr,
+      this, &error);
   if (ctx_ == nullptr) return false;
   mg_set_request_handler(ctx_, "/", &HttpRecorder::Handle, this);
-  mg_server_port ports[2]{};
-  if (mg_get_server_ports(ctx_, 2, ports) < 1) return false;
-  port_ = ports[0].port;
-  return true;
+  port_ = CivetBoundPort(ctx_);
+  return port_ != 0;
 }
 
 void HttpRecorder::Stop() {
   if (ctx_ == nullptr) return;
-  std::atomic<bool> stopped = false;
-  std::thread waker([&] {
-    while (!stopped) {
-      Poke(port_);
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    }
-  });
-  mg_stop(ctx_);
-  stopped = true;
-  waker.join();
+  StopCivetWeb(ctx_, "127.0.0.1", port_);
   ctx_ = nullptr;
 }
 
