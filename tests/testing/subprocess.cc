@@ -6,13 +6,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <thread>
-
 namespace bam::testing {
 
 Subprocess::Subprocess(const std::vector<std::string>& argv) {
   int fds[2];
-  if (pipe2(fds, O_CLOEXEC) != 0) return;
+  if (pipe2(fds, O_CLOEXEC) != 0) {
+    eof_ = true;
+    return;
+  }
   pid_ = fork();
   if (pid_ == 0) {
     int devnull = open("/dev/null", O_RDWR);
@@ -26,7 +27,7 @@ Subprocess::Subprocess(const std::vector<std::string>& argv) {
     _exit(127);
   }
   close(fds[1]);
-  err_fd_ = fds[0];
+  reader_ = std::thread([this, fd = fds[0]] { ReadLoop(fd); });
 }
 
 Subprocess::~Subprocess() {
@@ -34,12 +35,31 @@ Subprocess::~Subprocess() {
     kill(pid_, SIGKILL);
     waitpid(pid_, nullptr, 0);
   }
-  if (err_fd_ >= 0) close(err_fd_);
+  stop_ = true;  // a grandchild may still hold the pipe open: do not wait for EOF
+  if (reader_.joinable()) reader_.join();
+}
+
+void Subprocess::ReadLoop(int fd) {
+  char buf[8192];
+  while (!stop_) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 100) <= 0) continue;
+    ssize_t n = read(fd, buf, sizeof buf);
+    if (n <= 0) break;
+    std::lock_guard lock(mu_);
+    err_.append(buf, static_cast<size_t>(n));
+    cv_.notify_all();
+  }
+  close(fd);
+  std::lock_guard lock(mu_);
+  eof_ = true;
+  cv_.notify_all();
 }
 
 std::string Subprocess::WaitForStderr(const std::string& needle,
                                       std::chrono::milliseconds timeout) {
-  auto deadline = std::chrono::steady_clock::now() + timeout;
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_lock lock(mu_);
   for (;;) {
     size_t found = err_.find(needle, scanned_);
     if (found != std::string::npos) {
@@ -51,20 +71,14 @@ std::string Subprocess::WaitForStderr(const std::string& needle,
         return err_.substr(start, end - start);
       }
     }
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
-        deadline - std::chrono::steady_clock::now());
-    if (left.count() <= 0 || err_fd_ < 0) return "";
-    pollfd p{err_fd_, POLLIN, 0};
-    if (poll(&p, 1, static_cast<int>(left.count())) <= 0) continue;
-    char buf[4096];
-    ssize_t n = read(err_fd_, buf, sizeof(buf));
-    if (n <= 0) {
-      close(err_fd_);
-      err_fd_ = -1;
-      continue;
-    }
-    err_.append(buf, static_cast<size_t>(n));
+    if (eof_) return "";
+    if (cv_.wait_until(lock, deadline) == std::cv_status::timeout) return "";
   }
+}
+
+std::string Subprocess::err() const {
+  std::lock_guard lock(mu_);
+  return err_;
 }
 
 void Subprocess::Signal(int sig) {
@@ -78,7 +92,9 @@ int Subprocess::Wait(std::chrono::milliseconds timeout) {
     pid_t r = waitpid(pid_, &status, WNOHANG);
     if (r == pid_) {
       pid_ = -1;
-      WaitForStderr("\x01never", std::chrono::milliseconds(0));  // drain what is buffered
+      // What the process wrote last is in the pipe: give the reader a moment to take it.
+      std::unique_lock lock(mu_);
+      cv_.wait_for(lock, std::chrono::milliseconds(500), [this] { return eof_; });
       return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
     }
     if (std::chrono::steady_clock::now() > deadline) return -1000;
