@@ -5,8 +5,12 @@
 #include <algorithm>
 #include <utility>
 
+#include "rulesvc/store/sqlite_util.h"
+
 namespace bam::rulesvc::auth {
 namespace {
+
+using sqlite::Stmt;
 
 constexpr int kSchemaVersion = 1;
 
@@ -24,68 +28,6 @@ constexpr const char* kSchema =
     "  detail TEXT NOT NULL);"
     "CREATE INDEX IF NOT EXISTS audit_time ON audit (time_ms, id);"
     "CREATE INDEX IF NOT EXISTS audit_subject ON audit (subject, time_ms);";
-
-Status SqlError(sqlite3* db, int rc, std::string_view what) {
-  std::string m = std::string(what) + ": " + (db ? sqlite3_errmsg(db) : sqlite3_errstr(rc));
-  switch (rc & 0xff) {
-    case SQLITE_BUSY:
-    case SQLITE_LOCKED:
-    case SQLITE_FULL:
-    case SQLITE_IOERR:
-    case SQLITE_CANTOPEN:
-    case SQLITE_READONLY:
-      return Status::Unavailable(std::move(m));
-    default:
-      return Status::Internal(std::move(m));
-  }
-}
-
-Status Exec(sqlite3* db, const char* sql, std::string_view what) {
-  const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-  return rc == SQLITE_OK ? Status() : SqlError(db, rc, what);
-}
-
-class Stmt {
- public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    rc_ = sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr);
-  }
-  ~Stmt() { sqlite3_finalize(stmt_); }
-  Stmt(const Stmt&) = delete;
-  Stmt& operator=(const Stmt&) = delete;
-
-  Status Prepared() const { return rc_ == SQLITE_OK ? Status() : SqlError(db_, rc_, "prepare"); }
-  void Bind(int i, int64_t v) { sqlite3_bind_int64(stmt_, i, v); }
-  void Bind(int i, std::string_view v) {
-    sqlite3_bind_text(stmt_, i, v.data(), static_cast<int>(v.size()), SQLITE_TRANSIENT);
-  }
-  void Bind(int i, const std::optional<int64_t>& v) {
-    if (v) {
-      Bind(i, *v);
-    } else {
-      sqlite3_bind_null(stmt_, i);
-    }
-  }
-  // true: a row; false: done (check *status).
-  bool Step(Status* status) {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc != SQLITE_DONE) *status = SqlError(db_, rc, "step");
-    return false;
-  }
-  int64_t Int(int col) const { return sqlite3_column_int64(stmt_, col); }
-  std::string Text(int col) const {
-    const unsigned char* t = sqlite3_column_text(stmt_, col);
-    return t ? std::string(reinterpret_cast<const char*>(t),
-                           static_cast<size_t>(sqlite3_column_bytes(stmt_, col)))
-             : std::string();
-  }
-
- private:
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-  int rc_;
-};
 
 std::string JoinRoles(const std::vector<std::string>& roles) {
   std::vector<std::string> sorted = roles;
@@ -205,15 +147,14 @@ StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path) {
   sqlite3_busy_timeout(db, 5000);
   // journal_mode=WAL answers a row; sqlite3_exec ignores it.
   for (const char* pragma : {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL"}) {
-    if (Status s = Exec(db, pragma, path); !s.ok()) return s;
+    if (Status s = sqlite::Exec(db, pragma); !s.ok()) return s;
   }
   int version = 0;
   {
     Stmt s(db, "PRAGMA user_version");
-    if (Status st = s.Prepared(); !st.ok()) return st;
-    Status st;
-    if (s.Step(&st)) version = static_cast<int>(s.Int(0));
-    if (!st.ok()) return st;
+    bool row = false;
+    if (Status st = s.status().ok() ? s.Step(&row) : s.status(); !st.ok()) return st;
+    if (row) version = static_cast<int>(s.Int(0));
   }
   if (version > kSchemaVersion) {
     return Status::FailedPrecondition("audit log " + path + " has schema version " +
@@ -221,10 +162,8 @@ StatusOr<std::unique_ptr<AuditLog>> AuditLog::Open(const std::string& path) {
                                       std::to_string(kSchemaVersion));
   }
   if (version < kSchemaVersion) {
-    if (Status s = Exec(db, kSchema, "create audit schema"); !s.ok()) return s;
-    if (Status s = Exec(db, "PRAGMA user_version = 1", "set audit schema version"); !s.ok()) {
-      return s;
-    }
+    if (Status s = sqlite::Exec(db, kSchema); !s.ok()) return s;
+    if (Status s = sqlite::Exec(db, "PRAGMA user_version = 1"); !s.ok()) return s;
   }
   return log;
 }
@@ -241,7 +180,7 @@ Status AuditLog::Record(const AuditEntry& e) {
   Stmt s(db_,
          "INSERT INTO audit (time_ms, subject, roles, remote_addr, method, path, status, outcome, "
          "detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (Status st = s.Prepared(); !st.ok()) return st;
+  if (!s.status().ok()) return s.status();
   s.Bind(1, e.time_ms);
   s.Bind(2, CutUtf8(e.subject, 256));
   s.Bind(3, JoinRoles(e.roles));
@@ -251,9 +190,7 @@ Status AuditLog::Record(const AuditEntry& e) {
   s.Bind(7, int64_t{e.status});
   s.Bind(8, e.outcome);
   s.Bind(9, Scrub(e.detail));
-  Status st;
-  s.Step(&st);
-  return st;
+  return s.Run();
 }
 
 StatusOr<AuditPage> AuditLog::List(const AuditFilter& f) const {
@@ -276,23 +213,24 @@ StatusOr<AuditPage> AuditLog::List(const AuditFilter& f) const {
   page.limit = f.limit;
   std::lock_guard<std::mutex> lock(mu_);
   {
-    Stmt s(db_, (std::string("SELECT COUNT(*) FROM audit") + kWhere).c_str());
-    if (Status st = s.Prepared(); !st.ok()) return st;
+    Stmt s(db_, std::string("SELECT COUNT(*) FROM audit") + kWhere);
+    if (!s.status().ok()) return s.status();
     bind(s);
-    Status st;
-    if (s.Step(&st)) page.total = s.Int(0);
-    if (!st.ok()) return st;
+    bool row = false;
+    if (Status st = s.Step(&row); !st.ok()) return st;
+    if (row) page.total = s.Int(0);
   }
   Stmt s(db_, (std::string("SELECT id, time_ms, subject, roles, remote_addr, method, path, "
                            "status, outcome, detail FROM audit") +
-               kWhere + " ORDER BY time_ms DESC, id DESC LIMIT ?6 OFFSET ?7")
-                  .c_str());
-  if (Status st = s.Prepared(); !st.ok()) return st;
+               kWhere + " ORDER BY time_ms DESC, id DESC LIMIT ?6 OFFSET ?7"));
+  if (!s.status().ok()) return s.status();
   bind(s);
   s.Bind(6, f.limit);
   s.Bind(7, f.offset);
-  Status st;
-  while (s.Step(&st)) {
+  for (;;) {
+    bool row = false;
+    if (Status st = s.Step(&row); !st.ok()) return st;
+    if (!row) break;
     AuditEntry e;
     e.id = s.Int(0);
     e.time_ms = s.Int(1);
@@ -306,7 +244,6 @@ StatusOr<AuditPage> AuditLog::List(const AuditFilter& f) const {
     e.detail = s.Text(9);
     page.entries.push_back(std::move(e));
   }
-  if (!st.ok()) return st;
   return page;
 }
 

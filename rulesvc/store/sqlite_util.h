@@ -1,6 +1,6 @@
-// Thin RAII helpers over the SQLite C API for AlertStore: prepared statements, transactions and
-// the mapping of result codes to Status. Internal to bam::rulesvc_store. Not thread-safe: callers
-// hold the connection's lock.
+// Thin RAII helpers over the SQLite C API for the rule service's databases (AlertStore, the audit
+// log): prepared statements, transactions and the mapping of result codes to Status. Not
+// thread-safe: callers hold the connection's lock.
 #ifndef BAM_RULESVC_STORE_SQLITE_UTIL_H_
 #define BAM_RULESVC_STORE_SQLITE_UTIL_H_
 
