@@ -9,7 +9,7 @@ PACKAGES=(
   libyaml-cpp-dev libsimdjson-dev libre2-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcurl4-openssl-dev libsqlite3-dev nlohmann-json3-dev libjwt-dev libssl-dev
   mtail kcat jq gzip time python3 python3-aiosmtpd curl
-  docker-compose python3-yaml systemd
+  docker-compose python3-yaml systemd openssl
 )
 # kubectl (kustomize and client-side checks of deploy/kubernetes): the machine image may carry it
 # from another repository; otherwise Debian's kubernetes-client provides it.
