@@ -1,7 +1,6 @@
 // The embedded OpenAPI document: what the binary serves is rulesvc/api/openapi.json, it is an
 // OpenAPI 3.0 document whose every $ref resolves, and it describes the whole HTTP surface of
-// ../shared/specs/rulesvc-config.md with roles per operation. When Python's
-// openapi_spec_validator is installed, the document also goes through it.
+// ../shared/specs/rulesvc-config.md with roles per operation.
 #include "rulesvc/api/openapi.h"
 
 #include <gtest/gtest.h>
@@ -12,8 +11,6 @@
 #include <set>
 #include <sstream>
 #include <string>
-
-#include "tests/testing/process.h"
 
 namespace bam::rulesvc::api {
 namespace {
@@ -168,18 +165,6 @@ TEST(OpenApiTest, DescribesTheWholeSurfaceWithRoles) {
   }
   EXPECT_EQ(schemas["Error"]["properties"]["error"]["required"],
             json::parse(R"(["code","message"])"));
-}
-
-TEST(OpenApiTest, PassesOpenApiSpecValidatorWhenInstalled) {
-  if (testing::RunShell("python3 -c 'import openapi_spec_validator'").exit_code != 0) {
-    GTEST_SKIP() << "python3 openapi_spec_validator not installed";
-  }
-  auto r = testing::RunShell(
-      "python3 -c 'import json,sys; from openapi_spec_validator import validate_spec; "
-      "validate_spec(json.load(sys.stdin)); print(\"valid\")'",
-      std::string(OpenApiJson()));
-  EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, "valid\n");
 }
 
 }  // namespace
