@@ -193,18 +193,26 @@ StatusOr<int> AlertStore::SchemaVersion() {
   return v;
 }
 
-StatusOr<bool> AlertStore::HasEvent(const EventRecord& e) {
-  std::lock_guard<std::mutex> lock(mu_);
+// The (event id, alert id) recorded for e's idempotency key, or {0, 0}. REQUIRES: mu_ held.
+StatusOr<std::pair<int64_t, int64_t>> AlertStore::FindEventLocked(const EventRecord& e) {
   Stmt s(db_,
-         "SELECT 1 FROM alert_events WHERE group_key = ? AND fingerprint = ? AND starts_at = ? "
-         "AND status = ?");
+         "SELECT id, alert_id FROM alert_events WHERE group_key = ? AND fingerprint = ? AND "
+         "starts_at = ? AND status = ?");
   bool row = false;
   BAM_RETURN_IF_ERROR(s.Bind(1, e.group_key)
                           .Bind(2, e.fingerprint)
                           .Bind(3, e.starts_at_ms)
                           .Bind(4, e.status)
                           .Step(&row));
-  return row;
+  if (!row) return std::pair<int64_t, int64_t>{0, 0};
+  return std::pair<int64_t, int64_t>{s.Int(0), s.Int(1)};
+}
+
+StatusOr<bool> AlertStore::HasEvent(const EventRecord& e) {
+  std::lock_guard<std::mutex> lock(mu_);
+  StatusOr<std::pair<int64_t, int64_t>> found = FindEventLocked(e);
+  if (!found.ok()) return found.status();
+  return found->first != 0;
 }
 
 StatusOr<RecordResult> AlertStore::RecordEvent(
@@ -218,18 +226,11 @@ StatusOr<RecordResult> AlertStore::RecordEvent(
   BAM_RETURN_IF_ERROR(tx.status());
   RecordResult result;
   {
-    Stmt s(db_,
-           "SELECT id, alert_id FROM alert_events WHERE group_key = ? AND fingerprint = ? AND "
-           "starts_at = ? AND status = ?");
-    bool row = false;
-    BAM_RETURN_IF_ERROR(s.Bind(1, e.group_key)
-                            .Bind(2, e.fingerprint)
-                            .Bind(3, e.starts_at_ms)
-                            .Bind(4, e.status)
-                            .Step(&row));
-    if (row) {
-      result.event_id = s.Int(0);
-      result.alert_id = s.Int(1);
+    StatusOr<std::pair<int64_t, int64_t>> found = FindEventLocked(e);
+    if (!found.ok()) return found.status();
+    if (found->first != 0) {
+      result.event_id = found->first;
+      result.alert_id = found->second;
       return result;  // a repeat: the transaction rolls back having written nothing
     }
   }

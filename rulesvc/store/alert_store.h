@@ -25,6 +25,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "rulesvc/store/store_types.h"
@@ -112,6 +113,7 @@ class AlertStore {
 
  private:
   AlertStore(sqlite3* db, std::filesystem::path path) : db_(db), path_(std::move(path)) {}
+  StatusOr<std::pair<int64_t, int64_t>> FindEventLocked(const EventRecord& e);
 
   std::mutex mu_;
   sqlite3* const db_;  // owned; closed in the destructor
