@@ -1,6 +1,6 @@
 // KpisApi against a real Prometheus (Debian's 2.42) serving hand-made history: OpenMetrics written
 // here -> `promtool tsdb create-blocks-from openmetrics` -> prometheus on the blocks, port chosen
-// by the kernel (the same set-up as rulesvc/enrich/enricher_prometheus_test.cc).
+// by the kernel (tests/testing/prometheus_server.h).
 //
 // Eight days of samples every minute up to T = 2026-11-16T00:00:00Z ("now", injected):
 //   bam_checkouts_total{platform,status}: web 0.9/s completed + 0.1/s failed, app 1.94/s
@@ -11,7 +11,6 @@
 //   bam_revenue_eur_total: 10 €/s -> 36 000 €/h (no thresholds: unknown)
 //   bam_never_written: absent (no data: null, unknown)
 #include <gtest/gtest.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <charconv>
@@ -22,13 +21,12 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "rulesvc/api/kpis_api.h"
 #include "rulesvc/webhook/rfc3339.h"
 #include "tests/testing/process.h"
-#include "tests/testing/subprocess.h"
+#include "tests/testing/prometheus_server.h"
 
 namespace bam::rulesvc::api {
 namespace {
@@ -82,32 +80,6 @@ double Dau(int64_t t) { return 120.0 + static_cast<double>((kT - t) / kHour); }
 
 std::string Rfc3339(int64_t seconds) { return FormatRfc3339Millis(seconds * 1000); }
 
-// Starts prometheus on `tsdb` at 127.0.0.1:<kernel's choice>; returns "127.0.0.1:PORT".
-std::string StartPrometheus(const fs::path& dir, const fs::path& tsdb,
-                            std::unique_ptr<testing::Subprocess>* out) {
-  std::ofstream(dir / "prometheus.yml") << "global:\n  scrape_interval: 1m\n";
-  auto which = testing::RunShell("command -v prometheus");
-  EXPECT_EQ(which.exit_code, 0) << "prometheus is not installed (see TOOLCHAIN.md)";
-  *out = std::make_unique<testing::Subprocess>(std::vector<std::string>{
-      which.out.substr(0, which.out.find('\n')),
-      "--config.file=" + (dir / "prometheus.yml").string(), "--storage.tsdb.path=" + tsdb.string(),
-      "--storage.tsdb.retention.time=100y", "--web.listen-address=127.0.0.1:0"});
-  std::string line = (*out)->WaitForStderr("msg=\"Listening on\"", 30s);
-  EXPECT_FALSE(line.empty()) << (*out)->err();
-  if (line.empty()) return "";
-  std::string address = line.substr(line.find("address=") + 8);
-  address = address.substr(0, address.find_first_of(" \n"));
-  const auto deadline = std::chrono::steady_clock::now() + 30s;
-  while (testing::RunShell("curl -sf 'http://" + address + "/-/ready'").exit_code != 0) {
-    if (std::chrono::steady_clock::now() > deadline) {
-      ADD_FAILURE() << "prometheus not ready: " << (*out)->err();
-      return "";
-    }
-    std::this_thread::sleep_for(100ms);
-  }
-  return address;
-}
-
 std::shared_ptr<const Catalog> LoadCatalog() {
   auto catalog = std::make_shared<Catalog>();
   DiagnosticList diags;
@@ -126,8 +98,15 @@ class KpisApiPrometheusTest : public ::testing::Test {
                                     (*dir_ / "history.om").string() + "' '" +
                                     (*dir_ / "blocks").string() + "'");
     ASSERT_EQ(create.exit_code, 0) << create.err << create.out;
-    prometheus_ = new std::unique_ptr<testing::Subprocess>();
-    address_ = new std::string(StartPrometheus(*dir_, *dir_ / "blocks", prometheus_));
+    std::ofstream(*dir_ / "prometheus.yml") << "global:\n  scrape_interval: 1m\n";
+    prometheus_ = new testing::PrometheusServer();
+    std::string error;
+    ASSERT_TRUE(prometheus_->Start({(*dir_ / "prometheus.yml").string(),
+                                    (*dir_ / "blocks").string(),
+                                    {"--storage.tsdb.retention.time=100y"}},
+                                   &error))
+        << error;
+    address_ = new std::string(prometheus_->address());
   }
   static void TearDownTestSuite() {
     delete prometheus_;
@@ -196,7 +175,7 @@ class KpisApiPrometheusTest : public ::testing::Test {
   }
 
   static fs::path* dir_;
-  static std::unique_ptr<testing::Subprocess>* prometheus_;
+  static testing::PrometheusServer* prometheus_;
   static std::string* address_;
   std::unique_ptr<enrich::PrometheusClient> client_;
   std::unique_ptr<KpisApi> api_;
@@ -204,7 +183,7 @@ class KpisApiPrometheusTest : public ::testing::Test {
 };
 
 fs::path* KpisApiPrometheusTest::dir_ = nullptr;
-std::unique_ptr<testing::Subprocess>* KpisApiPrometheusTest::prometheus_ = nullptr;
+testing::PrometheusServer* KpisApiPrometheusTest::prometheus_ = nullptr;
 std::string* KpisApiPrometheusTest::address_ = nullptr;
 
 TEST_F(KpisApiPrometheusTest, ValuesAndStatusesAreTheSeriesOwn) {
@@ -355,9 +334,13 @@ TEST_F(KpisApiPrometheusTest, BadRequestsAndUnknownKpis) {
 TEST_F(KpisApiPrometheusTest, PrometheusStoppedIs503OrUnavailable) {
   fs::path dir = *dir_ / "down";
   fs::create_directories(dir);
-  std::unique_ptr<testing::Subprocess> prometheus;
-  const std::string address = StartPrometheus(dir, dir / "empty-tsdb", &prometheus);
-  ASSERT_FALSE(address.empty());
+  std::ofstream(dir / "prometheus.yml") << "global:\n  scrape_interval: 1m\n";
+  testing::PrometheusServer prometheus;
+  std::string error;
+  ASSERT_TRUE(prometheus.Start(
+      {(dir / "prometheus.yml").string(), (dir / "empty-tsdb").string(), {}}, &error))
+      << error;
+  const std::string address = prometheus.address();
   enrich::PrometheusClient client(
       {.url = "http://" + address, .timeout = 5s, .cache_ttl = std::chrono::milliseconds(0)});
   KpisApi api({.catalog = [c = LoadCatalog()] { return c; },
@@ -367,8 +350,7 @@ TEST_F(KpisApiPrometheusTest, PrometheusStoppedIs503OrUnavailable) {
   ASSERT_EQ(up.status, 200) << up.body;  // up, with no data
   EXPECT_TRUE(Body(up)["value"].is_null());
 
-  prometheus->Signal(SIGTERM);
-  ASSERT_EQ(prometheus->Wait(30s), 0) << prometheus->err();
+  prometheus.Stop();
 
   ApiResponse one = api.HandleGet(Req({}, "dau"), who_);
   EXPECT_EQ(one.status, 503) << one.body;

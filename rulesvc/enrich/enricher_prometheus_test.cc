@@ -21,12 +21,11 @@
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "rulesvc/enrich/enricher.h"
 #include "tests/testing/process.h"
-#include "tests/testing/subprocess.h"
+#include "tests/testing/prometheus_server.h"
 
 namespace bam::rulesvc::enrich {
 namespace {
@@ -97,23 +96,14 @@ class EnricherPrometheusTest : public ::testing::Test {
                                     (*dir_ / "blocks").string() + "'");
     ASSERT_EQ(create.exit_code, 0) << create.err << create.out;
     std::ofstream(*dir_ / "prometheus.yml") << "global:\n  scrape_interval: 1m\n";
-    auto which = testing::RunShell("command -v prometheus");
-    ASSERT_EQ(which.exit_code, 0) << "prometheus is not installed (see TOOLCHAIN.md)";
-    prometheus_ = new testing::Subprocess(std::vector<std::string>{
-        which.out.substr(0, which.out.find('\n')),
-        "--config.file=" + (*dir_ / "prometheus.yml").string(),
-        "--storage.tsdb.path=" + (*dir_ / "blocks").string(), "--storage.tsdb.retention.time=100y",
-        "--web.listen-address=127.0.0.1:0"});
-    std::string line = prometheus_->WaitForStderr("msg=\"Listening on\"", 30s);
-    ASSERT_FALSE(line.empty()) << prometheus_->err();
-    size_t at = line.find("address=");
-    address_ = new std::string(line.substr(at + 8));
-    *address_ = address_->substr(0, address_->find_first_of(" \n"));
-    const auto deadline = std::chrono::steady_clock::now() + 30s;
-    while (testing::RunShell("curl -sf 'http://" + *address_ + "/-/ready'").exit_code != 0) {
-      ASSERT_LT(std::chrono::steady_clock::now(), deadline) << prometheus_->err();
-      std::this_thread::sleep_for(100ms);
-    }
+    prometheus_ = new testing::PrometheusServer();
+    std::string error;
+    ASSERT_TRUE(prometheus_->Start({(*dir_ / "prometheus.yml").string(),
+                                    (*dir_ / "blocks").string(),
+                                    {"--storage.tsdb.retention.time=100y"}},
+                                   &error))
+        << error;
+    address_ = new std::string(prometheus_->address());
   }
   static void TearDownTestSuite() {
     delete prometheus_;
@@ -201,12 +191,12 @@ class EnricherPrometheusTest : public ::testing::Test {
   }
 
   static fs::path* dir_;
-  static testing::Subprocess* prometheus_;
+  static testing::PrometheusServer* prometheus_;
   static std::string* address_;
 };
 
 fs::path* EnricherPrometheusTest::dir_ = nullptr;
-testing::Subprocess* EnricherPrometheusTest::prometheus_ = nullptr;
+testing::PrometheusServer* EnricherPrometheusTest::prometheus_ = nullptr;
 std::string* EnricherPrometheusTest::address_ = nullptr;
 
 // Hand-computed: revenue now 2.5 €/s * 3600 = 9 000 €/h; last week 36 000 €/h; loss 27 000 €/h.
